@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * commands.c - the command grammar and the config-shell handlers.
+ *
+ * Siblings are listed alphabetically: that is the order `?` prints them.
+ * A node offered only in some modes says so in .modes; the walker hides it
+ * elsewhere, so `?`, TAB and execution agree on what exists where.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/render.h"
+#include "cli/walk.h"
+#include "store/secret.h"
+#include "store/store.h"
+
+/* ---- reading values for display -------------------------------------- */
+
+/*
+ * The values of (path, key) as this session sees them: the staged entry
+ * when the session is editing that table or object, else the committed
+ * values.  *owned tells whether the caller must free the array.
+ */
+static char **view(struct cli *cli, const struct schema_node *node, const char *path,
+                   const char *key, bool *owned)
+{
+	*owned = false;
+	if (cli->node == node && strcmp(cli->path, path) == 0) {
+		for (struct cli_entry *e = cli->cand; e; e = e->next)
+			if (strcmp(e->key, key) == 0)
+				return e->val;
+	}
+	char **vals = calloc(schema_attr_count(node) + 1, sizeof *vals);
+	if (vals && cli_load_values(cli, path, node, key, vals) < 0) {
+		cli_free_values(node, vals);
+		return NULL;
+	}
+	*owned = true;
+	return vals;
+}
+
+/* Runs fn for each key of the table at path in this session's view. */
+struct each_ctx {
+	struct cli *cli;
+	const struct schema_node *node;
+	const char *path;
+	bool full;
+	int rc;
+};
+
+static int with_table(struct cli *cli, const struct schema_node *node, const char *path,
+                      int (*fn)(void *, const char *), struct each_ctx *ctx)
+{
+	const struct schema_node *saved = cli->node;
+	char saved_path[sizeof cli->path];
+	memcpy(saved_path, cli->path, sizeof saved_path);
+	cli->node = node;
+	snprintf(cli->path, sizeof cli->path, "%s", path);
+	int rc = cli_entry_keys(cli, fn, ctx);
+	cli->node = saved;
+	memcpy(cli->path, saved_path, sizeof saved_path);
+	return rc == STORE_OK ? ctx->rc : -1;
+}
+
+/* ---- get -------------------------------------------------------------- */
+
+static int get_entry(struct cli *cli, const struct schema_node *node, const char *path,
+                     const char *key)
+{
+	bool owned;
+	char **vals = view(cli, node, path, key ? key : "", &owned);
+	if (!vals)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	cli_render_get(cli->out, node, key, vals);
+	if (owned)
+		cli_free_values(node, vals);
+	return 0;
+}
+
+static int summary_one(void *arg, const char *key)
+{
+	struct each_ctx *c = arg;
+	bool owned;
+	char **vals = view(c->cli, c->node, c->path, key, &owned);
+	if (!vals) {
+		c->rc = -1;
+		return 1;
+	}
+	cli_render_summary(c->cli->out, c->node, key, vals);
+	if (owned)
+		cli_free_values(c->node, vals);
+	return cli_out_quit(c->cli->out);
+}
+
+static int not_found(struct cli *cli, const struct schema_node *node, const char *key)
+{
+	char msg[200];
+	snprintf(msg, sizeof msg, "entry not found in datasource: %s \"%.64s\" does not exist",
+	         node->name, key);
+	return cli_fail(cli, -3, "value", key, msg);
+}
+
+static int entry_exists(struct cli *cli, const struct schema_node *node, const char *path,
+                        const char *key)
+{
+	if (cli->node == node && strcmp(cli->path, path) == 0)
+		return cli_entry_exists(cli, key);
+	int64_t id;
+	return store_entry_find(cli->st, path, key, &id);
+}
+
+static int do_get(struct cli *cli, const struct schema_node *node, const char *path,
+                  const char *key)
+{
+	if (node->kind == SCHEMA_INFO)
+		return node->info(cli, cli->out);
+	if (node->kind == SCHEMA_OBJECT)
+		return get_entry(cli, node, path, NULL);
+	if (key) {
+		int rc = entry_exists(cli, node, path, key);
+		if (rc < 0)
+			return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+		return rc ? get_entry(cli, node, path, key) : not_found(cli, node, key);
+	}
+	struct each_ctx ctx = {cli, node, path, false, 0};
+	if (with_table(cli, node, path, summary_one, &ctx) != 0)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	return 0;
+}
+
+static int cmd_get(struct cli *cli, const struct cli_args *a)
+{
+	return do_get(cli, a->node, a->path, a->key);
+}
+
+static int cmd_get_here(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	if (cli->mode == CLI_MODE_ENTRY)
+		return get_entry(cli, cli->node, cli->path, cli->cur->key);
+	return do_get(cli, cli->node, cli->path, NULL);
+}
+
+/* ---- show ------------------------------------------------------------- */
+
+static int show_entry(void *arg, const char *key)
+{
+	struct each_ctx *c = arg;
+	bool owned;
+	char **vals = view(c->cli, c->node, c->path, key, &owned);
+	if (!vals) {
+		c->rc = -1;
+		return 1;
+	}
+	cli_render_edit(c->cli->out, key, 4);
+	cli_render_sets(c->cli->out, c->node, vals, c->full, 8);
+	cli_out_printf(c->cli->out, "    next\n");
+	if (owned)
+		cli_free_values(c->node, vals);
+	return cli_out_quit(c->cli->out);
+}
+
+/* Whether `show` (not full) has anything to print for an object. */
+static bool has_sets(const struct schema_node *node, char *const *vals)
+{
+	for (int i = 0; node->attrs[i].name; i++)
+		if (vals[i] && cli_attr_visible(node, vals, i))
+			return true;
+	return false;
+}
+
+/* Prints the `config ... end` block of an object or table, or one entry. */
+static int show_node(struct cli *cli, const struct schema_node *node, const char *path,
+                     const char *key, bool full, bool always)
+{
+	struct each_ctx ctx = {cli, node, path, full, 0};
+	int rc = 0;
+
+	if (node->kind == SCHEMA_OBJECT) {
+		bool owned;
+		char **vals = view(cli, node, path, "", &owned);
+		if (!vals)
+			return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+		if (always || full || has_sets(node, vals)) {
+			cli_out_printf(cli->out, "config %s\n", path);
+			cli_render_sets(cli->out, node, vals, full, 4);
+			cli_out_printf(cli->out, "end\n");
+		}
+		if (owned)
+			cli_free_values(node, vals);
+		return 0;
+	}
+	if (key) {
+		int found = entry_exists(cli, node, path, key);
+		if (found <= 0)
+			return found < 0 ? cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st))
+			                 : not_found(cli, node, key);
+		cli_out_printf(cli->out, "config %s\n", path);
+		rc = show_entry(&ctx, key) ? ctx.rc : 0;
+		cli_out_printf(cli->out, "end\n");
+		return rc;
+	}
+	cli_out_printf(cli->out, "config %s\n", path);
+	rc = with_table(cli, node, path, show_entry, &ctx);
+	cli_out_printf(cli->out, "end\n");
+	return rc ? cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st)) : 0;
+}
+
+/* Every object and table under a container, depth first, in schema order. */
+static int show_tree(struct cli *cli, const struct schema_node *node, const char *path, bool full)
+{
+	int rc = 0;
+	for (const struct schema_node *const *c = node->children; c && *c && !rc; c++) {
+		char sub[256];
+		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? " " : "", (*c)->name);
+		if ((*c)->kind == SCHEMA_CONTAINER)
+			rc = show_tree(cli, *c, sub, full);
+		else if ((*c)->kind != SCHEMA_INFO)
+			rc = show_node(cli, *c, sub, NULL, full, false);
+	}
+	return rc;
+}
+
+static int cmd_show(struct cli *cli, const struct cli_args *a)
+{
+	bool full = a->opt & CLI_OPT_FULL;
+	if (!a->node)
+		return show_tree(cli, schema_root(), "", full);
+	if (a->node->kind == SCHEMA_CONTAINER)
+		return show_tree(cli, a->node, a->path, full);
+	return show_node(cli, a->node, a->path, a->key, full, true);
+}
+
+static int cmd_show_here(struct cli *cli, const struct cli_args *a)
+{
+	bool full = a->opt & CLI_OPT_FULL;
+	if (cli->mode == CLI_MODE_ENTRY)
+		return show_node(cli, cli->node, cli->path, cli->cur->key, full, true);
+	return show_node(cli, cli->node, cli->path, NULL, full, true);
+}
+
+/* ---- config, edit, set ------------------------------------------------ */
+
+static int cmd_config(struct cli *cli, const struct cli_args *a)
+{
+	cli_session_enter(cli, a->node, a->path);
+	if (cli->mode == CLI_MODE_OBJECT && !cli->cur) {
+		cli_session_leave(cli);
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	}
+	return 0;
+}
+
+static int cmd_edit(struct cli *cli, const struct cli_args *a)
+{
+	struct cli_entry *e = cli_entry_get(cli, a->key, true);
+	if (!e)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	cli->cur = e;
+	cli->mode = CLI_MODE_ENTRY;
+	return 0;
+}
+
+static int cmd_set(struct cli *cli, const struct cli_args *a)
+{
+	const struct schema_attr *at = a->attr;
+	char **slot = &cli->cur->val[a->attr_index];
+	char *v = NULL, err[256] = "";
+
+	if (at->type != SCHEMA_T_PASSWORD) {
+		if (strcmp(a->value, schema_default(at)) != 0 && !(v = strdup(a->value)))
+			return cli_fail(cli, -4, NULL, NULL, "out of memory");
+	} else if (a->opt & CLI_OPT_ENC) {
+		/* Already encrypted (from `show`): must decrypt with our key. */
+		char *plain = secret_decrypt(cli->key, a->value, err, sizeof err);
+		const struct schema_error *e =
+		    plain ? schema_validate(at, plain, err, sizeof err) : NULL;
+		bool empty = plain && !*plain;
+		secret_free(plain);
+		if (!plain || e)
+			return cli_fail(cli, e ? e->code : -651, "value", "ENC", err);
+		if (!empty && !(v = strdup(a->value)))
+			return cli_fail(cli, -4, NULL, NULL, "out of memory");
+	} else if (*a->value && !(v = secret_encrypt(cli->key, a->value, err, sizeof err))) {
+		return cli_fail(cli, -1, NULL, NULL, err);
+	}
+	free(*slot);
+	*slot = v;
+	return 0;
+}
+
+static int cmd_unset(struct cli *cli, const struct cli_args *a)
+{
+	char **slot = &cli->cur->val[a->attr_index];
+	free(*slot);
+	*slot = NULL;
+	return 0;
+}
+
+static int cmd_next(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	if (cli_session_commit(cli) != 0)
+		return -1;
+	cli->mode = CLI_MODE_TABLE;
+	return 0;
+}
+
+static int cmd_end(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	if (cli_session_commit(cli) != 0)
+		return -1;
+	cli_session_leave(cli);
+	return 0;
+}
+
+static int cmd_abort(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	cli_session_leave(cli);
+	return 0;
+}
+
+/* ---- table operations ------------------------------------------------- */
+
+static int need(struct cli *cli, const char *key, bool want)
+{
+	int rc = cli_entry_exists(cli, key);
+	char msg[200];
+	if (rc < 0)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	if (rc == want)
+		return 0;
+	if (want)
+		return not_found(cli, cli->node, key);
+	snprintf(msg, sizeof msg, "%s \"%.64s\" already exists", cli->node->name, key);
+	return cli_fail(cli, -5, "value", key, msg);
+}
+
+static int cmd_delete(struct cli *cli, const struct cli_args *a)
+{
+	if (need(cli, a->key, true) != 0)
+		return -1;
+	struct cli_entry *e = cli_entry_get(cli, a->key, false);
+	if (!e)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	e->exists = false;
+	return 0;
+}
+
+static int copy_entry(struct cli *cli, const char *from, const char *to, bool remove)
+{
+	if (need(cli, from, true) != 0 || need(cli, to, false) != 0)
+		return -1;
+	struct cli_entry *src = cli_entry_get(cli, from, false);
+	struct cli_entry *dst = src ? cli_entry_get(cli, to, true) : NULL;
+	if (!dst)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	for (size_t i = 0, n = schema_attr_count(cli->node); i < n; i++) {
+		free(dst->val[i]);
+		dst->val[i] = src->val[i] ? strdup(src->val[i]) : NULL;
+		if (src->val[i] && !dst->val[i])
+			return cli_fail(cli, -4, NULL, NULL, "out of memory");
+	}
+	if (remove)
+		src->exists = false;
+	return 0;
+}
+
+static int cmd_rename(struct cli *cli, const struct cli_args *a)
+{
+	return copy_entry(cli, a->key, a->key2, true);
+}
+
+static int cmd_clone(struct cli *cli, const struct cli_args *a)
+{
+	return copy_entry(cli, a->key, a->key2, false);
+}
+
+static int purge_one(void *arg, const char *key)
+{
+	struct cli *cli = arg;
+	struct cli_entry *e = cli_entry_get(cli, key, false);
+	if (!e)
+		return 1;
+	e->exists = false;
+	return 0;
+}
+
+extern bool cli_confirm(struct cli *cli, const char *question);
+
+static int cmd_purge(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	if (cli->interactive && !cli_confirm(cli, "This operation will clear all table entries!\n"
+	                                          "Do you want to continue? (y/n)"))
+		return 0;
+	if (cli_entry_keys(cli, purge_one, cli) != STORE_OK)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	return 0;
+}
+
+static int cmd_exit(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	cli->done = true;
+	return 0;
+}
+
+/* ---- the grammar ------------------------------------------------------ */
+
+#define END                                                                                        \
+	{                                                                                          \
+		0                                                                                  \
+	}
+#define M_SET (CLI_MODE_OBJECT | CLI_MODE_ENTRY)
+
+static const struct cli_node get_key[] = {
+    {.slot = CLI_KEY, .help = "Table entry.", .run = cmd_get},
+    END,
+};
+
+static const struct cli_node show_path[] = {
+    {.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = get_key, .run = cmd_show},
+    END,
+};
+
+static const struct cli_node show_args[] = {
+    {.word = "full-configuration",
+     .help = "Show full configuration, defaults included.",
+     .opt = CLI_OPT_FULL,
+     .next = show_path,
+     .run = cmd_show},
+    {.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = get_key, .run = cmd_show},
+    END,
+};
+
+static const struct cli_node show_here_args[] = {
+    {.word = "full-configuration",
+     .help = "Show full configuration, defaults included.",
+     .opt = CLI_OPT_FULL,
+     .run = cmd_show_here},
+    END,
+};
+
+static const struct cli_node get_path[] = {
+    {.slot = CLI_PATH, .kinds = CLI_PATH_GET, .next = get_key, .run = cmd_get},
+    END,
+};
+
+static const struct cli_node config_path[] = {
+    {.slot = CLI_PATH, .kinds = CLI_PATH_CONFIG, .run = cmd_config},
+    END,
+};
+
+static const struct cli_node key_edit[] = {{.slot = CLI_KEY, .run = cmd_edit}, END};
+static const struct cli_node key_delete[] = {{.slot = CLI_KEY, .run = cmd_delete}, END};
+static const struct cli_node key_rename2[] = {{.slot = CLI_KEY, .run = cmd_rename}, END};
+static const struct cli_node key_clone2[] = {{.slot = CLI_KEY, .run = cmd_clone}, END};
+static const struct cli_node to_rename[] = {
+    {.word = "to", .help = "New name.", .next = key_rename2}, END};
+static const struct cli_node to_clone[] = {
+    {.word = "to", .help = "Name of the copy.", .next = key_clone2}, END};
+static const struct cli_node key_rename[] = {{.slot = CLI_KEY, .next = to_rename}, END};
+static const struct cli_node key_clone[] = {{.slot = CLI_KEY, .next = to_clone}, END};
+
+static const struct cli_node set_value[] = {{.slot = CLI_VALUE, .run = cmd_set}, END};
+static const struct cli_node set_attr[] = {{.slot = CLI_ATTR, .next = set_value}, END};
+static const struct cli_node unset_attr[] = {{.slot = CLI_ATTR, .run = cmd_unset}, END};
+
+const struct cli_node cli_grammar[] = {
+    {.word = "abort",
+     .help = "End and discard last config.",
+     .modes = CLI_MODE_SHELL,
+     .run = cmd_abort},
+    {.word = "clone", .help = "Clone table entry.", .modes = CLI_MODE_TABLE, .next = key_clone},
+    {.word = "config", .help = "Configure object.", .modes = CLI_MODE_TOP, .next = config_path},
+    {.word = "delete", .help = "Delete table entry.", .modes = CLI_MODE_TABLE, .next = key_delete},
+    {.word = "edit",
+     .help = "Create or edit table entry.",
+     .modes = CLI_MODE_TABLE,
+     .next = key_edit},
+    {.word = "end", .help = "End and save last config.", .modes = CLI_MODE_SHELL, .run = cmd_end},
+    {.word = "exit", .help = "Exit the CLI.", .modes = CLI_MODE_TOP, .run = cmd_exit},
+    {.word = "get",
+     .help = "Get dynamic and system information.",
+     .modes = CLI_MODE_TOP,
+     .next = get_path},
+    {.word = "get", .help = "Get configuration.", .modes = CLI_MODE_SHELL, .run = cmd_get_here},
+    {.word = "next",
+     .help = "Configure next table entry.",
+     .modes = CLI_MODE_ENTRY,
+     .run = cmd_next},
+    {.word = "purge",
+     .help = "Purge all table entries.",
+     .modes = CLI_MODE_TABLE,
+     .run = cmd_purge},
+    {.word = "rename", .help = "Rename table entry.", .modes = CLI_MODE_TABLE, .next = key_rename},
+    {.word = "set", .help = "Modify value.", .modes = M_SET, .next = set_attr},
+    {.word = "show",
+     .help = "Show configuration.",
+     .modes = CLI_MODE_TOP,
+     .next = show_args,
+     .run = cmd_show},
+    {.word = "show",
+     .help = "Show configuration.",
+     .modes = CLI_MODE_SHELL,
+     .next = show_here_args,
+     .run = cmd_show_here},
+    {.word = "unset", .help = "Set to default value.", .modes = M_SET, .next = unset_attr},
+    END,
+};

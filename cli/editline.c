@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * editline.c - the interactive console: libedit with history, `?` and TAB
+ * bound to the walker, Ctrl-C abandoning the line, `--More--` paging.
+ */
+#include <errno.h>
+#include <histedit.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static char prompt_buf[256];
+static bool continuing; /* inside a multi-line quoted value */
+
+static char *prompt(EditLine *el)
+{
+	struct cli *cli;
+	char host[64];
+
+	if (continuing)
+		return "> ";
+	el_get(el, EL_CLIENTDATA, &cli);
+	cli_hostname(cli, host, sizeof host);
+	if (cli->mode == CLI_MODE_TOP)
+		snprintf(prompt_buf, sizeof prompt_buf, "%s # ", host);
+	else if (cli->mode == CLI_MODE_ENTRY)
+		snprintf(prompt_buf, sizeof prompt_buf, "%s (%.64s) # ", host, cli->cur->key);
+	else
+		snprintf(prompt_buf, sizeof prompt_buf, "%s (%s) # ", host, cli->node->name);
+	return prompt_buf;
+}
+
+/* `?` and TAB: both ask the walker about the text before the cursor. */
+static unsigned char on_key(EditLine *el, int ch)
+{
+	const LineInfo *li = el_line(el);
+	size_t len = (size_t)(li->cursor - li->buffer);
+	struct cli *cli;
+	struct cli_tokens t;
+
+	el_get(el, EL_CLIENTDATA, &cli);
+	enum cli_tok_status st = cli_tokenize(li->buffer, len, &t);
+	if (ch == '?') {
+		/* Inside quotes, or escaped, `?` is just a character. */
+		bool literal = st == CLI_TOK_OPEN_QUOTE || st == CLI_TOK_CONTINUE || continuing;
+		if (literal) {
+			cli_tokens_free(&t);
+			return el_insertstr(el, "?") == 0 ? CC_REFRESH : CC_ERROR;
+		}
+		printf("?\n");
+		cli_print_help(cli, &t);
+		cli_flush_errors(cli, "");
+		cli_tokens_free(&t);
+		return CC_REDISPLAY;
+	}
+	cli_tokens_free(&t);
+	if (continuing)
+		return el_insertstr(el, "\t") == 0 ? CC_REFRESH : CC_ERROR;
+	struct cli_choices list;
+	char *ins = cli_complete(cli, li->buffer, len, &list);
+	unsigned char rc = CC_REFRESH;
+	if (!ins) {
+		rc = CC_ERROR;
+	} else if (*ins) {
+		el_insertstr(el, ins);
+	} else if (list.n) {
+		printf("\n");
+		cli_print_choices(cli, &list);
+		rc = CC_REDISPLAY;
+	} else {
+		rc = CC_ERROR;
+	}
+	cli_flush_errors(cli, "");
+	cli_choices_free(&list);
+	free(ins);
+	return rc;
+}
+
+static void history_path(struct cli *cli, char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(buf, len, "%s/history-%s", cli->statedir, pw ? pw->pw_name : "unknown");
+}
+
+/* Pages output with --More-- when `system global console-output` is more. */
+static void setup_pager(struct cli *cli)
+{
+	const struct schema_node *g = schema_lookup("system global");
+	char *mode = cli_object_value(cli, "system global", g, "console-output");
+	struct winsize ws;
+	if (mode && strcmp(mode, "more") == 0 && isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1)
+		cli_out_set_pager(cli->out, STDIN_FILENO, ws.ws_row);
+	free(mode);
+}
+
+int cli_interactive(struct cli *cli)
+{
+	EditLine *el = el_init("appsh", stdin, stdout, stderr);
+	History *hist = history_init();
+	HistEvent ev;
+	char hpath[4200], *acc = NULL;
+	size_t acclen = 0;
+	struct sigaction sa = {.sa_handler = on_sigint};
+
+	if (!el || !hist) {
+		fprintf(stderr, "appsh: cannot initialise the line editor\n");
+		return 1;
+	}
+	cli->interactive = true;
+	cli->tty_fd = STDIN_FILENO;
+	/* No SA_RESTART: Ctrl-C must interrupt the read so the line is dropped. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+
+	history(hist, &ev, H_SETSIZE, 1000);
+	history(hist, &ev, H_SETUNIQUE, 1);
+	history_path(cli, hpath, sizeof hpath);
+	history(hist, &ev, H_LOAD, hpath);
+
+	el_set(el, EL_CLIENTDATA, cli);
+	el_set(el, EL_EDITOR, "emacs");
+	el_set(el, EL_PROMPT, prompt);
+	el_set(el, EL_HIST, history, hist);
+	el_set(el, EL_ADDFN, "appsh-help", "List or complete what may come next", on_key);
+	el_set(el, EL_BIND, "?", "appsh-help", NULL);
+	el_set(el, EL_BIND, "^I", "appsh-help", NULL);
+
+	while (!cli->done) {
+		int count;
+		interrupted = 0;
+		const char *line = el_gets(el, &count);
+		if (!line && (interrupted || errno == EINTR)) {
+			/* Ctrl-C: abandon the line (and a multi-line value). */
+			printf("^C\n");
+			free(acc);
+			acc = NULL;
+			acclen = 0;
+			continuing = false;
+			el_reset(el);
+			continue;
+		}
+		if (!line) { /* Ctrl-D */
+			printf("\n");
+			break;
+		}
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			len--;
+		char *n = realloc(acc, acclen + len + 2);
+		if (!n)
+			break;
+		acc = n;
+		memcpy(acc + acclen, line, len);
+		acclen += len;
+		acc[acclen] = '\0';
+		struct cli_tokens t;
+		enum cli_tok_status ts = cli_tokenize(acc, acclen, &t);
+		cli_tokens_free(&t);
+		if (ts == CLI_TOK_OPEN_QUOTE) {
+			acc[acclen++] = '\n';
+			continuing = true;
+			continue;
+		}
+		if (ts == CLI_TOK_CONTINUE) {
+			acclen--;
+			continuing = true;
+			continue;
+		}
+		continuing = false;
+		bool secret, understood;
+		setup_pager(cli);
+		cli_run_line(cli, acc, acclen, &secret, &understood);
+		cli_flush_errors(cli, "");
+		/* Lines that name a secret, or that did not parse (a mistyped
+		 * `set passwd` could hold one), never reach the history file. */
+		if (understood && !secret && acclen && !memchr(acc, '\n', acclen)) {
+			history(hist, &ev, H_ENTER, acc);
+			history(hist, &ev, H_SAVE, hpath);
+		}
+		free(acc);
+		acc = NULL;
+		acclen = 0;
+	}
+	free(acc);
+	if (cli->mode != CLI_MODE_TOP && cli_session_dirty(cli))
+		fprintf(stderr, "uncommitted changes in 'config %s' discarded\n", cli->path);
+	history(hist, &ev, H_SAVE, hpath);
+	history_end(hist);
+	el_end(el);
+	return 0;
+}

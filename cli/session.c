@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/* session.c - config shell state, the staged candidate and its commit. */
+#include "cli/session.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/secret.h"
+#include "store/store.h"
+
+int cli_session_open(struct cli *cli, const char *statedir, char *err, size_t errlen)
+{
+	char path[4200];
+
+	memset(cli, 0, sizeof *cli);
+	cli->mode = CLI_MODE_TOP;
+	cli->tty_fd = -1;
+	snprintf(cli->statedir, sizeof cli->statedir, "%s", statedir);
+	snprintf(path, sizeof path, "%s/config.db", statedir);
+	if (store_open(path, &cli->st, err, errlen) != STORE_OK)
+		return -1;
+	if (secret_key_open(statedir, &cli->key, err, errlen) != 0) {
+		store_close(cli->st);
+		return -1;
+	}
+	cli->out = cli_out_new(stdout);
+	return cli->out ? 0 : -1;
+}
+
+void cli_session_close(struct cli *cli)
+{
+	cli_session_discard(cli);
+	if (cli->st && store_in_transaction(cli->st))
+		store_commit(cli->st);
+	store_close(cli->st);
+	secret_key_free(cli->key);
+	cli_out_free(cli->out);
+	free(cli->err);
+}
+
+void cli_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	char line[1024];
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line)
+		n = sizeof line - 1;
+	char *e = realloc(cli->err, cli->errlen + n + 2);
+	if (!e)
+		return;
+	memcpy(e + cli->errlen, line, n);
+	cli->errlen += n;
+	e[cli->errlen++] = '\n';
+	e[cli->errlen] = '\0';
+	cli->err = e;
+}
+
+/* Echoes a user's word safely: at most 40 bytes, control bytes as \xNN. */
+static void quote_word(const char *w, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; w[i] && o + 8 < len; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (i == 40) {
+			o += snprintf(buf + o, len - o, "...");
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += snprintf(buf + o, len - o, "\\x%02x", c);
+		else
+			buf[o++] = (char)c;
+	}
+	buf[o] = '\0';
+}
+
+int cli_fail(struct cli *cli, int code, const char *parse, const char *tok, const char *detail)
+{
+	char w[200];
+	if (detail && *detail)
+		cli_error(cli, "%s", detail);
+	if (parse) {
+		quote_word(tok ? tok : "", w, sizeof w);
+		cli_error(cli, "%s parse error before '%s'", parse, w);
+	}
+	cli_error(cli, "Command fail. Return code %d", code);
+	cli->last_code = code;
+	return -1;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static int take_value(void *arg, const char *attr, const char *value)
+{
+	void **ctx = arg;
+	const struct schema_node *node = ctx[0];
+	char **vals = ctx[1];
+	int i = schema_attr_index(node, attr);
+	/* A value for an attribute this build does not know is kept in the
+	 * store but ignored here; migrations deal with renamed attributes. */
+	if (i >= 0 && !vals[i])
+		vals[i] = strdup(value);
+	return 0;
+}
+
+int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
+                    const char *key, char **vals)
+{
+	int64_t id;
+	int rc = store_entry_find(cli->st, path, key, &id);
+	if (rc == 1) {
+		void *ctx[2] = {(void *)node, vals};
+		if (store_values(cli->st, id, take_value, ctx) != STORE_OK)
+			return STORE_ERR;
+	}
+	return rc;
+}
+
+void cli_free_values(const struct schema_node *node, char **vals)
+{
+	if (!vals)
+		return;
+	for (size_t i = 0, n = schema_attr_count(node); i < n; i++)
+		free(vals[i]);
+	free(vals);
+}
+
+static char **new_values(const struct schema_node *node)
+{
+	return calloc(schema_attr_count(node) + 1, sizeof(char *));
+}
+
+const char *cli_attr_value(const struct schema_node *node, char *const *vals, int i)
+{
+	return vals && vals[i] ? vals[i] : schema_default(&node->attrs[i]);
+}
+
+bool cli_attr_visible(const struct schema_node *node, char *const *vals, int i)
+{
+	const struct schema_attr *a = &node->attrs[i];
+	if (!a->when_attr)
+		return true;
+	int j = schema_attr_index(node, a->when_attr);
+	return j >= 0 && strcmp(cli_attr_value(node, vals, j), a->when_value) == 0;
+}
+
+char *cli_object_value(struct cli *cli, const char *path, const struct schema_node *node,
+                       const char *attr)
+{
+	char **vals = new_values(node);
+	int i = schema_attr_index(node, attr);
+	char *v = NULL;
+	if (vals && i >= 0 && cli_load_values(cli, path, node, "", vals) >= 0)
+		v = strdup(cli_attr_value(node, vals, i));
+	cli_free_values(node, vals);
+	return v;
+}
+
+void cli_hostname(struct cli *cli, char *buf, size_t len)
+{
+	const struct schema_node *g = schema_lookup("system global");
+	char *h = g ? cli_object_value(cli, "system global", g, "hostname") : NULL;
+	snprintf(buf, len, "%s", h && *h ? h : "appsh");
+	free(h);
+}
+
+/* ---- the candidate --------------------------------------------------- */
+
+static void entry_free(const struct schema_node *node, struct cli_entry *e)
+{
+	cli_free_values(node, e->base);
+	cli_free_values(node, e->val);
+	free(e->key);
+	free(e);
+}
+
+void cli_session_discard(struct cli *cli)
+{
+	while (cli->cand) {
+		struct cli_entry *e = cli->cand;
+		cli->cand = e->next;
+		entry_free(cli->node, e);
+	}
+	cli->cur = NULL;
+}
+
+bool cli_session_dirty(const struct cli *cli)
+{
+	size_t n = cli->node ? schema_attr_count(cli->node) : 0;
+	for (const struct cli_entry *e = cli->cand; e; e = e->next) {
+		if (e->exists != e->base_exists)
+			return true;
+		for (size_t i = 0; e->exists && i < n; i++)
+			if ((e->val[i] == NULL) != (e->base[i] == NULL) ||
+			    (e->val[i] && strcmp(e->val[i], e->base[i]) != 0))
+				return true;
+	}
+	return false;
+}
+
+void cli_session_enter(struct cli *cli, const struct schema_node *node, const char *path)
+{
+	cli->node = node;
+	snprintf(cli->path, sizeof cli->path, "%s", path);
+	cli->mode = node->kind == SCHEMA_TABLE ? CLI_MODE_TABLE : CLI_MODE_OBJECT;
+	if (cli->mode == CLI_MODE_OBJECT)
+		cli->cur = cli_entry_get(cli, "", true);
+}
+
+void cli_session_leave(struct cli *cli)
+{
+	cli_session_discard(cli);
+	cli->node = NULL;
+	cli->path[0] = '\0';
+	cli->mode = CLI_MODE_TOP;
+}
+
+static struct cli_entry *find(struct cli *cli, const char *key)
+{
+	for (struct cli_entry *e = cli->cand; e; e = e->next)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create)
+{
+	const struct schema_node *node = cli->node;
+	size_t n = schema_attr_count(node);
+	struct cli_entry *e = find(cli, key), **tail;
+
+	if (e) {
+		if (create && !e->exists) { /* deleted earlier in this session: start afresh */
+			for (size_t i = 0; i < n; i++) {
+				free(e->val[i]);
+				e->val[i] = NULL;
+			}
+			e->exists = true;
+		}
+		return e;
+	}
+	e = calloc(1, sizeof *e);
+	if (!e || !(e->key = strdup(key)) || !(e->base = new_values(node)) ||
+	    !(e->val = new_values(node)))
+		goto fail;
+	int rc = cli_load_values(cli, cli->path, node, key, e->base);
+	if (rc < 0)
+		goto fail;
+	e->base_exists = rc == 1;
+	e->exists = e->base_exists || create;
+	for (size_t i = 0; i < n; i++)
+		if (e->base[i] && !(e->val[i] = strdup(e->base[i])))
+			goto fail;
+	for (tail = &cli->cand; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+	return e;
+fail:
+	if (e)
+		entry_free(node, e);
+	return NULL;
+}
+
+int cli_entry_exists(struct cli *cli, const char *key)
+{
+	struct cli_entry *e = find(cli, key);
+	int64_t id;
+	if (e)
+		return e->exists;
+	return store_entry_find(cli->st, cli->path, key, &id);
+}
+
+struct keys_ctx {
+	struct cli *cli;
+	int (*cb)(void *, const char *);
+	void *arg;
+	char **seen; /* staged keys also found in the store */
+	size_t nseen;
+};
+
+static int key_from_store(void *arg, const char *key)
+{
+	struct keys_ctx *k = arg;
+	struct cli_entry *e = find(k->cli, key);
+	if (e) {
+		char **s = realloc(k->seen, (k->nseen + 1) * sizeof *s);
+		if (!s)
+			return 1;
+		k->seen = s;
+		k->seen[k->nseen++] = e->key;
+		if (!e->exists)
+			return 0;
+	}
+	return k->cb(k->arg, key);
+}
+
+int cli_entry_keys(struct cli *cli, int (*cb)(void *arg, const char *key), void *arg)
+{
+	struct keys_ctx k = {cli, cb, arg, NULL, 0};
+	int rc = store_entry_keys(cli->st, cli->path, key_from_store, &k);
+	/* Then the entries this session created, in the order it made them. */
+	for (struct cli_entry *e = cli->cand; rc == STORE_OK && e; e = e->next) {
+		bool seen = false;
+		for (size_t i = 0; i < k.nseen && !seen; i++)
+			seen = k.seen[i] == e->key;
+		if (e->exists && !seen && *e->key && cb(arg, e->key))
+			break;
+	}
+	free(k.seen);
+	return rc;
+}
+
+/* ---- commit ---------------------------------------------------------- */
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void entry_name(struct cli *cli, const struct cli_entry *e, char *buf, size_t len)
+{
+	if (*e->key)
+		snprintf(buf, len, "%s \"%.64s\"", cli->path, e->key);
+	else
+		snprintf(buf, len, "%s", cli->path);
+}
+
+/*
+ * Refuses the commit when another session committed, after this one first
+ * touched the entry, a change to something this commit would overwrite.
+ * Returns 0 when the entry may be written.
+ */
+static int check_conflict(struct cli *cli, const struct cli_entry *e, char **now, bool now_exists)
+{
+	const struct schema_node *node = cli->node;
+	char name[400];
+
+	entry_name(cli, e, name, sizeof name);
+	if (e->base_exists && !now_exists) {
+		if (!e->exists)
+			return 0; /* both deleted it: nothing to overwrite */
+		cli_error(cli,
+		          "%s was deleted by another session since this session began "
+		          "editing it",
+		          name);
+		return -1;
+	}
+	for (size_t i = 0, n = schema_attr_count(node); i < n; i++) {
+		bool ours = e->exists ? !same(e->val[i], e->base[i]) : true;
+		if (!ours || same(now[i], e->base[i]))
+			continue;
+		const struct schema_attr *a = &node->attrs[i];
+		const char *shown =
+		    a->type == SCHEMA_T_PASSWORD ? "*" : cli_attr_value(node, now, i);
+		cli_error(cli,
+		          "%s: %s was changed by another session (now %.60s%s) since this "
+		          "session began editing it",
+		          name, a->name, *shown ? shown : "(null)",
+		          strlen(shown) > 60 ? "..." : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int write_entry(struct cli *cli, struct cli_entry *e)
+{
+	const struct schema_node *node = cli->node;
+	size_t n = schema_attr_count(node);
+	char **now = new_values(node);
+	int64_t id = 0;
+	int rc = -1;
+
+	if (!now)
+		return -1;
+	int found = cli_load_values(cli, cli->path, node, e->key, now);
+	if (found < 0 || check_conflict(cli, e, now, found == 1) != 0)
+		goto out;
+	if (found == 1 && store_entry_find(cli->st, cli->path, e->key, &id) < 0)
+		goto out;
+	if (!e->exists) {
+		rc = found == 1 ? store_entry_delete(cli->st, id) : 0;
+		goto out;
+	}
+	bool changes = node->kind == SCHEMA_TABLE && found != 1;
+	for (size_t i = 0; i < n && !changes; i++)
+		changes = !same(e->val[i], now[i]);
+	if (!changes) {
+		rc = 0;
+		goto out;
+	}
+	if (found != 1 && store_entry_create(cli->st, cli->path, e->key, &id) != STORE_OK)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (!same(e->val[i], now[i]))
+			rc = store_value_set(cli->st, id, node->attrs[i].name, e->val[i]);
+out:
+	cli_free_values(node, now);
+	return rc;
+}
+
+int cli_session_commit(struct cli *cli)
+{
+	bool began = false;
+	int rc = 0;
+
+	if (!cli->cand)
+		return 0;
+	if (!store_in_transaction(cli->st)) {
+		if (store_begin(cli->st) != STORE_OK)
+			goto store_error;
+		began = true;
+	}
+	if (store_savepoint(cli->st) != STORE_OK)
+		goto store_error;
+	for (struct cli_entry *e = cli->cand; e && rc == 0; e = e->next)
+		rc = write_entry(cli, e);
+	if (rc != 0) {
+		store_rollback_savepoint(cli->st);
+		if (began)
+			store_rollback(cli->st);
+		if (cli->errlen == 0)
+			goto store_error;
+		return cli_fail(
+		    cli, 1, NULL, NULL,
+		    "nothing was saved; use 'abort' to drop these edits and edit again");
+	}
+	if (store_release(cli->st) != STORE_OK)
+		goto store_error;
+	/* A script groups its commits into one transaction that script.c
+	 * closes; everyone else makes each commit durable here. */
+	if (began && !cli->batch && store_commit(cli->st) != STORE_OK)
+		goto store_error;
+	cli_session_discard(cli);
+	return 0;
+store_error:
+	if (began && store_in_transaction(cli->st) && !cli->batch)
+		store_rollback(cli->st);
+	return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session.h - one operator's session: where they are in the config tree and
+ * the edits they have staged but not committed.
+ *
+ * FortiOS semantics: `config` enters an object or table, `edit` an entry;
+ * set/unset/delete/rename/clone/purge are staged in the session's
+ * candidate; `next` and `end` commit the candidate in one SQLite
+ * transaction, `abort` drops it.  Each staged entry remembers the values it
+ * had when this session first touched it, so a commit can tell whether
+ * another session changed the same value meanwhile and refuse instead of
+ * overwriting it.
+ */
+#ifndef APPSH_CLI_SESSION_H
+#define APPSH_CLI_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/output.h"
+#include "schema/schema.h"
+
+struct store;
+struct secret_key;
+
+enum cli_mode {
+	CLI_MODE_TOP = 1,
+	CLI_MODE_OBJECT = 2, /* in `config` of a single object */
+	CLI_MODE_TABLE = 4,  /* in `config` of a table */
+	CLI_MODE_ENTRY = 8,  /* in `edit <key>` of a table */
+};
+#define CLI_MODE_SHELL (CLI_MODE_OBJECT | CLI_MODE_TABLE | CLI_MODE_ENTRY)
+
+/* One table entry (or the single object, key "") as this session sees it. */
+struct cli_entry {
+	char *key;
+	bool base_exists; /* in the store when this session first touched it */
+	bool exists;      /* in the candidate */
+	char **base;      /* committed values then, by attribute index; NULL = default */
+	char **val;       /* candidate values; secrets hold their ciphertext */
+	struct cli_entry *next;
+};
+
+struct cli {
+	struct store *st;
+	struct secret_key *key;
+	char statedir[4096];
+	struct cli_out *out;
+	char *err;     /* error lines of the current command */
+	size_t errlen; /* bytes in err */
+	int last_code; /* FortiOS return code of the last failure */
+
+	enum cli_mode mode;
+	const struct schema_node *node; /* the object or table in `config` */
+	char path[256];                 /* its store path, "system mail" */
+	struct cli_entry *cand;         /* staged entries, in the order touched */
+	struct cli_entry *cur;          /* the entry being edited (ENTRY, OBJECT) */
+
+	bool interactive; /* a person at a terminal: confirmations, pager */
+	bool batch;       /* script mode: commits are grouped (see script.c) */
+	bool done;        /* `exit` was given */
+	int tty_fd;       /* the terminal for --More-- and (y/n), or -1 */
+};
+
+/* Opens the state directory's store and key; fills cli. */
+int cli_session_open(struct cli *cli, const char *statedir, char *err, size_t errlen);
+void cli_session_close(struct cli *cli);
+
+/* Adds an error line for the current command (printed by the caller). */
+void cli_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The FortiOS triple: detail, "<kind> parse error before '<tok>'", return code. */
+int cli_fail(struct cli *cli, int code, const char *parse, const char *tok, const char *detail);
+
+/* The committed hostname, for the prompt. */
+void cli_hostname(struct cli *cli, char *buf, size_t len);
+/* The committed value of a single object's attribute (default if unset). */
+char *cli_object_value(struct cli *cli, const char *path, const struct schema_node *node,
+                       const char *attr);
+
+/* Enter/leave the config shell for node at path. */
+void cli_session_enter(struct cli *cli, const struct schema_node *node, const char *path);
+void cli_session_leave(struct cli *cli);
+bool cli_session_dirty(const struct cli *cli);
+
+/* The entry for key as this session sees it, loading it when untouched;
+ * create=true makes a missing entry exist in the candidate.  NULL: error. */
+struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create);
+/* Whether key exists in this session's view of the current table. */
+int cli_entry_exists(struct cli *cli, const char *key);
+/* Calls cb for each key in this session's view, in table order. */
+int cli_entry_keys(struct cli *cli, int (*cb)(void *arg, const char *key), void *arg);
+
+/* Whether attribute i of node is visible given the values vals. */
+bool cli_attr_visible(const struct schema_node *node, char *const *vals, int i);
+/* The value of attribute i: the set value or the default. */
+const char *cli_attr_value(const struct schema_node *node, char *const *vals, int i);
+
+/* Loads committed values of (path, key) into vals (size: attr count). 1 found, 0 not, <0 err. */
+int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
+                    const char *key, char **vals);
+void cli_free_values(const struct schema_node *node, char **vals);
+
+/* Commits the candidate; on conflict or error nothing is written. 0 or -1. */
+int cli_session_commit(struct cli *cli);
+/* Drops the candidate. */
+void cli_session_discard(struct cli *cli);
+
+#endif

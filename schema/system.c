@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * system.c - the `system` branch of the config tree (spec §6-§7).
+ * Attributes are listed alphabetically, as FortiAnalyzer's `get` prints them;
+ * that order is also the `show` order and is part of the golden tests.
+ */
+#include "schema/schema.h"
+
+extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
+
+static const struct schema_enum ssl_versions[] = {
+    {"sslv3", "set SSLv3 as the lowest version."},
+    {"tlsv1.0", "set TLSv1.0 as the lowest version."},
+    {"tlsv1.1", "set TLSv1.1 as the lowest version."},
+    {"tlsv1.2", "set TLSv1.2 as the lowest version."},
+    {"tlsv1.3", "set TLSv1.3 as the lowest version."},
+    {0},
+};
+
+/* ---- system mail ---------------------------------------------------- */
+
+static const struct schema_enum mail_auth[] = {
+    {"disable", "Disable authentication."},
+    {"enable", "Enable authentication."},
+    {0},
+};
+
+static const struct schema_enum mail_auth_type[] = {
+    {"certificate", "Use local certificate to authenticate."},
+    {"psk", "Use username and password to authenticate."},
+    {0},
+};
+
+static const struct schema_enum mail_secure_option[] = {
+    {"default", "Try STARTTLS, proceed as plain text communication otherwise."},
+    {"none", "Communication will be in plain text format."},
+    {"smtps", "Communication will be protected by SMTPS."},
+    {"starttls", "Communication will be protected by STARTTLS."},
+    {0},
+};
+
+static const struct schema_enum mail_ssl_protocol[] = {
+    {"follow-global-ssl-protocol", "Follow system.global.global-ssl-protocol setting (default)."},
+    {"sslv3", "set SSLv3 as the lowest version."},
+    {"tlsv1.0", "set TLSv1.0 as the lowest version."},
+    {"tlsv1.1", "set TLSv1.1 as the lowest version."},
+    {"tlsv1.2", "set TLSv1.2 as the lowest version."},
+    {"tlsv1.3", "set TLSv1.3 as the lowest version."},
+    {0},
+};
+
+static const struct schema_attr mail_attrs[] = {
+    {.name = "auth",
+     .help = "Enable authentication.",
+     .type = SCHEMA_T_ENUM,
+     .enums = mail_auth,
+     .def = "disable"},
+    {.name = "auth-type",
+     .help = "SMTP authentication type.",
+     .type = SCHEMA_T_ENUM,
+     .enums = mail_auth_type,
+     .def = "psk"},
+    {.name = "from",
+     .help = "Username for MAIL FROM.",
+     .type = SCHEMA_T_STRING,
+     .max = 127,
+     .check = schema_check_email},
+    {.name = "local-cert",
+     .help = "SMTP local certificate.",
+     .type = SCHEMA_T_STRING,
+     .max = 35,
+     .when_attr = "auth-type",
+     .when_value = "certificate"},
+    {.name = "passwd",
+     .help = "SMTP account password.",
+     .type = SCHEMA_T_PASSWORD,
+     .max = 63,
+     .when_attr = "auth-type",
+     .when_value = "psk"},
+    {.name = "port",
+     .help = "SMTP server port.",
+     .type = SCHEMA_T_UINT,
+     .min = 1,
+     .max = 65535,
+     .def = "25"},
+    {.name = "secure-option",
+     .help = "Communication secure option.",
+     .type = SCHEMA_T_ENUM,
+     .enums = mail_secure_option,
+     .def = "default"},
+    {.name = "server",
+     .help = "SMTP server.",
+     .type = SCHEMA_T_STRING,
+     .max = 127,
+     .check = schema_check_host},
+    {.name = "ssl-protocol",
+     .help = "set the lowest SSL protocol version for connection to mail server.",
+     .type = SCHEMA_T_ENUM,
+     .enums = mail_ssl_protocol,
+     .def = "follow-global-ssl-protocol"},
+    {.name = "user", .help = "SMTP account username.", .type = SCHEMA_T_STRING, .max = 63},
+    {0},
+};
+
+static const char *const mail_summary[] = {"server", "port", "auth", "secure-option", NULL};
+
+static const struct schema_node system_mail = {
+    .name = "mail",
+    .help = "Mail server configuration.",
+    .kind = SCHEMA_TABLE,
+    .attrs = mail_attrs,
+    .key_name = "id",
+    .key_help = "Mail Service ID.",
+    .key_max = 63,
+    .summary = mail_summary,
+};
+
+/* ---- system global -------------------------------------------------- */
+
+static const struct schema_enum console_output[] = {
+    {"standard", "Standard output."},
+    {"more", "More page output."},
+    {0},
+};
+
+/* Time zones by index, as the appliance sets them.  "00" (UTC) is appsh's
+ * own addition and the default; the zone name is the payload. */
+static const struct schema_enum timezones[] = {
+    {"00", "(GMT) Coordinated Universal Time (UTC).", "UTC"},
+    {"01", "(GMT-11:00) Midway Island, Samoa.", "Pacific/Pago_Pago"},
+    {"02", "(GMT-10:00) Hawaii.", "Pacific/Honolulu"},
+    {"03", "(GMT-9:00) Alaska.", "America/Anchorage"},
+    {"04", "(GMT-8:00) Pacific Time (US & Canada).", "America/Los_Angeles"},
+    {"06", "(GMT-7:00) Mountain Time (US & Canada).", "America/Denver"},
+    {"08", "(GMT-6:00) Central Time (US & Canada).", "America/Chicago"},
+    {"12", "(GMT-5:00) Eastern Time (US & Canada).", "America/New_York"},
+    {"14", "(GMT-4:00) Atlantic Time (Canada).", "America/Halifax"},
+    {"19", "(GMT-3:00) Brasilia.", "America/Sao_Paulo"},
+    {"26", "(GMT) Greenwich Mean Time: Dublin, Edinburgh, Lisbon, London.", "Europe/London"},
+    {"28", "(GMT+1:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna.", "Europe/Berlin"},
+    {"32", "(GMT+2:00) Athens, Istanbul, Minsk.", "Europe/Athens"},
+    {"37", "(GMT+3:00) Moscow, St. Petersburg, Volgograd.", "Europe/Moscow"},
+    {"41", "(GMT+5:30) Calcutta, Chennai, Mumbai, New Delhi.", "Asia/Kolkata"},
+    {"55", "(GMT+8:00) Beijing, Chongqing, Hong Kong, Urumqi.", "Asia/Shanghai"},
+    {"60", "(GMT+9:00) Osaka, Sapporo, Tokyo.", "Asia/Tokyo"},
+    {"64", "(GMT+10:00) Canberra, Melbourne, Sydney.", "Australia/Sydney"},
+    {"71", "(GMT+12:00) Auckland, Wellington.", "Pacific/Auckland"},
+    {0},
+};
+
+static const struct schema_attr global_attrs[] = {
+    {.name = "console-output",
+     .help = "Console output mode.",
+     .type = SCHEMA_T_ENUM,
+     .enums = console_output,
+     .def = "standard"},
+    {.name = "global-ssl-protocol",
+     .help = "set the lowest SSL protocol version for all SSL connections.",
+     .type = SCHEMA_T_ENUM,
+     .enums = ssl_versions,
+     .def = "tlsv1.2"},
+    {.name = "hostname",
+     .help = "System hostname.",
+     .type = SCHEMA_T_STRING,
+     .max = 35,
+     .def = "appsh",
+     .check = schema_check_hostname},
+    {.name = "timezone",
+     .help = "Time zone.",
+     .type = SCHEMA_T_ENUM,
+     .enums = timezones,
+     .def = "00"},
+    {0},
+};
+
+static const struct schema_node system_global = {
+    .name = "global",
+    .help = "Global range attributes.",
+    .kind = SCHEMA_OBJECT,
+    .attrs = global_attrs,
+};
+
+/* ---- system dns ----------------------------------------------------- */
+
+static const struct schema_attr dns_attrs[] = {
+    {.name = "primary", .help = "Primary DNS IP.", .type = SCHEMA_T_IPV4, .def = "0.0.0.0"},
+    {.name = "secondary", .help = "Secondary DNS IP.", .type = SCHEMA_T_IPV4, .def = "0.0.0.0"},
+    {.name = "ip6-primary", .help = "IPv6 primary DNS IP.", .type = SCHEMA_T_IPV6, .def = "::"},
+    {.name = "ip6-secondary", .help = "IPv6 secondary DNS IP.", .type = SCHEMA_T_IPV6, .def = "::"},
+    {0},
+};
+
+static const struct schema_node system_dns = {
+    .name = "dns",
+    .help = "DNS.",
+    .kind = SCHEMA_OBJECT,
+    .attrs = dns_attrs,
+};
+
+/* ---- system status -------------------------------------------------- */
+
+static const struct schema_node system_status = {
+    .name = "status",
+    .help = "System status.",
+    .kind = SCHEMA_INFO,
+    .info = cli_info_system_status,
+};
+
+static const struct schema_node *const system_children[] = {
+    &system_dns, &system_global, &system_mail, &system_status, NULL,
+};
+
+const struct schema_node schema_system = {
+    .name = "system",
+    .help = "System settings.",
+    .kind = SCHEMA_CONTAINER,
+    .children = system_children,
+};

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs, on Debian 12, whatever the build and the tests need and is not
+# there yet.  Quiet and quick when everything is present.
+set -e
+need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqlite3-dev
+      sqlite3 libclang-rt-14-dev tmux expect python3 clang-format hyperfine"
+missing=
+for p in $need; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root, or install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $missing >/dev/null

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/* store.c - SQLite config store: open, migrate, entries and values. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+/* Prepared once, reused for every call: the bulk import runs these
+ * statements tens of thousands of times. */
+enum stmt {
+	S_FIND,
+	S_CREATE,
+	S_DELETE_VALUES,
+	S_DELETE_ENTRY,
+	S_RENAME,
+	S_KEYS,
+	S_VALUES,
+	S_VALUE_PUT,
+	S_VALUE_DEL,
+	S_META_GET,
+	S_META_PUT,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_FIND] = "SELECT id FROM entry WHERE path = ?1 AND key = ?2",
+    [S_CREATE] = "INSERT INTO entry(path, key) VALUES (?1, ?2)",
+    [S_DELETE_VALUES] = "DELETE FROM value WHERE entry = ?1",
+    [S_DELETE_ENTRY] = "DELETE FROM entry WHERE id = ?1",
+    [S_RENAME] = "UPDATE entry SET key = ?2 WHERE id = ?1",
+    [S_KEYS] = "SELECT key FROM entry WHERE path = ?1 ORDER BY id",
+    [S_VALUES] = "SELECT attr, value FROM value WHERE entry = ?1",
+    [S_VALUE_PUT] = "INSERT INTO value(entry, attr, value) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT(entry, attr) DO UPDATE SET value = excluded.value",
+    [S_VALUE_DEL] = "DELETE FROM value WHERE entry = ?1 AND attr = ?2",
+    [S_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+    [S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
+};
+
+/*
+ * Migrations, one per schema version: migrations[i] takes a database from
+ * version i to i+1.  Never edit a released step; append a new one.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+    "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE entry(id INTEGER PRIMARY KEY, path TEXT NOT NULL, key TEXT NOT NULL,"
+    "                   UNIQUE(path, key));"
+    "CREATE INDEX entry_order ON entry(path, id);"
+    "CREATE TABLE value(entry INTEGER NOT NULL REFERENCES entry(id), attr TEXT NOT NULL,"
+    "                   value TEXT NOT NULL, PRIMARY KEY(entry, attr)) WITHOUT ROWID;",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	char err[256];
+};
+
+static int fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
+	return STORE_ERR;
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err;
+}
+
+static sqlite3_stmt *get(struct store *st, enum stmt s)
+{
+	if (!st->stmt[s] && sqlite3_prepare_v3(st->db, stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
+	                                       &st->stmt[s], NULL) != SQLITE_OK) {
+		fail(st, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(st->stmt[s]);
+	sqlite3_clear_bindings(st->stmt[s]);
+	return st->stmt[s];
+}
+
+/* Runs a statement that returns no rows. */
+static int run(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	if (!s)
+		return STORE_ERR;
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+static int exec(struct store *st, const char *sql, const char *what)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : fail(st, what);
+}
+
+static int migrate(struct store *st)
+{
+	sqlite3_stmt *s;
+	int version = -1;
+
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERR;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			version = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (version < 0) {
+		store_rollback(st);
+		return fail(st, "reading the schema version");
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		store_rollback(st);
+		snprintf(st->err, sizeof st->err,
+		         "the store has schema version %d; this appsh knows up to %d", version,
+		         STORE_SCHEMA_VERSION);
+		return STORE_NEWER;
+	}
+	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (exec(st, migrations[v], "migrating the store") || exec(st, sql, "migrating")) {
+			store_rollback(st);
+			return STORE_ERR;
+		}
+	}
+	if (version == 0) {
+		/* A new installation: give it a serial-like identity. */
+		unsigned char rnd[6];
+		char serial[32], now[32];
+		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+			memset(rnd, 0, sizeof rnd);
+		snprintf(serial, sizeof serial, "APPSH%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1],
+		         rnd[2], rnd[3], rnd[4], rnd[5]);
+		snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+		if (store_meta_set(st, "serial", serial) || store_meta_set(st, "created", now)) {
+			store_rollback(st);
+			return STORE_ERR;
+		}
+	}
+	return store_commit(st);
+}
+
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof *st);
+	int rc = STORE_ERR;
+
+	*out = NULL;
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERR;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_close(st);
+		return STORE_ERR;
+	}
+	/* Writers queue for up to 30 s rather than failing with "database is
+	 * locked"; commits are short, so a wait that long means a stuck peer. */
+	sqlite3_busy_timeout(st->db, 30000);
+	if (exec(st, "PRAGMA journal_mode = WAL", "enabling WAL") == STORE_OK &&
+	    exec(st, "PRAGMA synchronous = FULL", "setting synchronous") == STORE_OK)
+		rc = migrate(st);
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", path, st->err);
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int store_begin(struct store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE", "starting a transaction");
+}
+
+int store_commit(struct store *st)
+{
+	return exec(st, "COMMIT", "committing");
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_savepoint(struct store *st)
+{
+	return exec(st, "SAVEPOINT commit_unit", "starting a commit");
+}
+
+int store_release(struct store *st)
+{
+	return exec(st, "RELEASE commit_unit", "finishing a commit");
+}
+
+void store_rollback_savepoint(struct store *st)
+{
+	sqlite3_exec(st->db, "ROLLBACK TO commit_unit; RELEASE commit_unit", NULL, NULL, NULL);
+}
+
+bool store_in_transaction(const struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+int store_entry_find(struct store *st, const char *path, const char *key, int64_t *id)
+{
+	sqlite3_stmt *s = get(st, S_FIND);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, "finding an entry");
+}
+
+int store_entry_create(struct store *st, const char *path, const char *key, int64_t *id)
+{
+	sqlite3_stmt *s = get(st, S_CREATE);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+	if (run(st, s, "creating an entry") != STORE_OK)
+		return STORE_ERR;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+int store_entry_delete(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = get(st, S_DELETE_VALUES);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	if (run(st, s, "deleting values") != STORE_OK || !(s = get(st, S_DELETE_ENTRY)))
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	return run(st, s, "deleting an entry");
+}
+
+int store_entry_rename(struct store *st, int64_t id, const char *newkey)
+{
+	sqlite3_stmt *s = get(st, S_RENAME);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, newkey, -1, SQLITE_STATIC);
+	return run(st, s, "renaming an entry");
+}
+
+int store_entry_keys(struct store *st, const char *path, store_key_cb cb, void *arg)
+{
+	/* A private statement: callers may look up values while iterating. */
+	sqlite3_stmt *s;
+	int rc;
+	if (sqlite3_prepare_v2(st->db, stmt_sql[S_KEYS], -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "listing entries");
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, (const char *)sqlite3_column_text(s, 0)))
+			break;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(st, "listing entries");
+}
+
+int store_values(struct store *st, int64_t id, store_value_cb cb, void *arg)
+{
+	sqlite3_stmt *s = get(st, S_VALUES);
+	int rc;
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, (const char *)sqlite3_column_text(s, 0),
+		       (const char *)sqlite3_column_text(s, 1)))
+			break;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(st, "reading values");
+}
+
+int store_value_set(struct store *st, int64_t id, const char *attr, const char *value)
+{
+	sqlite3_stmt *s = get(st, value ? S_VALUE_PUT : S_VALUE_DEL);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, attr, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	return run(st, s, "writing a value");
+}
+
+int store_meta_get(struct store *st, const char *name, char *buf, size_t len)
+{
+	sqlite3_stmt *s = get(st, S_META_GET);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, "reading meta");
+}
+
+int store_meta_set(struct store *st, const char *name, const char *value)
+{
+	sqlite3_stmt *s = get(st, S_META_PUT);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return run(st, s, "writing meta");
+}
