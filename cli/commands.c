@@ -23,7 +23,7 @@
  * values.  *owned tells whether the caller must free the array.
  */
 static char **view(struct cli *cli, const struct schema_node *node, const char *path,
-                   const char *key, bool *owned)
+		   const char *key, bool *owned)
 {
 	*owned = false;
 	if (cli->node == node && strcmp(cli->path, path) == 0) {
@@ -50,7 +50,7 @@ struct each_ctx {
 };
 
 static int with_table(struct cli *cli, const struct schema_node *node, const char *path,
-                      int (*fn)(void *, const char *), struct each_ctx *ctx)
+		      int (*fn)(void *, const char *), struct each_ctx *ctx)
 {
 	const struct schema_node *saved = cli->node;
 	char saved_path[sizeof cli->path];
@@ -66,7 +66,7 @@ static int with_table(struct cli *cli, const struct schema_node *node, const cha
 /* ---- get -------------------------------------------------------------- */
 
 static int get_entry(struct cli *cli, const struct schema_node *node, const char *path,
-                     const char *key)
+		     const char *key)
 {
 	bool owned;
 	char **vals = view(cli, node, path, key ? key : "", &owned);
@@ -97,12 +97,12 @@ static int not_found(struct cli *cli, const struct schema_node *node, const char
 {
 	char msg[200];
 	snprintf(msg, sizeof msg, "entry not found in datasource: %s \"%.64s\" does not exist",
-	         node->name, key);
+		 node->name, key);
 	return cli_fail(cli, -3, "value", key, msg);
 }
 
 static int entry_exists(struct cli *cli, const struct schema_node *node, const char *path,
-                        const char *key)
+			const char *key)
 {
 	if (cli->node == node && strcmp(cli->path, path) == 0)
 		return cli_entry_exists(cli, key);
@@ -111,7 +111,7 @@ static int entry_exists(struct cli *cli, const struct schema_node *node, const c
 }
 
 static int do_get(struct cli *cli, const struct schema_node *node, const char *path,
-                  const char *key)
+		  const char *key)
 {
 	if (node->kind == SCHEMA_INFO)
 		return node->info(cli, cli->out);
@@ -172,7 +172,7 @@ static bool has_sets(const struct schema_node *node, char *const *vals)
 
 /* Prints the `config ... end` block of an object or table, or one entry. */
 static int show_node(struct cli *cli, const struct schema_node *node, const char *path,
-                     const char *key, bool full, bool always)
+		     const char *key, bool full, bool always)
 {
 	struct each_ctx ctx = {cli, node, path, full, 0};
 	int rc = 0;
@@ -195,7 +195,7 @@ static int show_node(struct cli *cli, const struct schema_node *node, const char
 		int found = entry_exists(cli, node, path, key);
 		if (found <= 0)
 			return found < 0 ? cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st))
-			                 : not_found(cli, node, key);
+					 : not_found(cli, node, key);
 		cli_out_printf(cli->out, "config %s\n", path);
 		rc = show_entry(&ctx, key) ? ctx.rc : 0;
 		cli_out_printf(cli->out, "end\n");
@@ -275,7 +275,7 @@ static int cmd_set(struct cli *cli, const struct cli_args *a)
 		/* Already encrypted (from `show`): must decrypt with our key. */
 		char *plain = secret_decrypt(cli->key, a->value, err, sizeof err);
 		const struct schema_error *e =
-		    plain ? schema_validate(at, plain, err, sizeof err) : NULL;
+			plain ? schema_validate(at, plain, err, sizeof err) : NULL;
 		bool empty = plain && !*plain;
 		secret_free(plain);
 		if (!plain || e)
@@ -395,7 +395,7 @@ static int cmd_purge(struct cli *cli, const struct cli_args *a)
 {
 	(void)a;
 	if (cli->interactive && !cli_confirm(cli, "This operation will clear all table entries!\n"
-	                                          "Do you want to continue? (y/n)"))
+						  "Do you want to continue? (y/n)"))
 		return 0;
 	if (cli_entry_keys(cli, purge_one, cli) != STORE_OK)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
@@ -411,104 +411,114 @@ static int cmd_exit(struct cli *cli, const struct cli_args *a)
 
 /* ---- the grammar ------------------------------------------------------ */
 
-#define END                                                                                        \
-	{                                                                                          \
-		0                                                                                  \
-	}
 #define M_SET (CLI_MODE_OBJECT | CLI_MODE_ENTRY)
 
 static const struct cli_node get_key[] = {
-    {.slot = CLI_KEY, .help = "Table entry.", .run = cmd_get},
-    END,
+	{.slot = CLI_KEY, .help = "Table entry.", .run = cmd_get},
+	{0},
+};
+
+static const struct cli_node show_key[] = {
+	{.slot = CLI_KEY, .help = "Table entry.", .run = cmd_show},
+	{0},
 };
 
 static const struct cli_node show_path[] = {
-    {.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = get_key, .run = cmd_show},
-    END,
+	{.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = show_key, .run = cmd_show},
+	{0},
 };
 
 static const struct cli_node show_args[] = {
-    {.word = "full-configuration",
-     .help = "Show full configuration, defaults included.",
-     .opt = CLI_OPT_FULL,
-     .next = show_path,
-     .run = cmd_show},
-    {.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = get_key, .run = cmd_show},
-    END,
+	{.word = "full-configuration",
+	 .help = "Show full configuration, defaults included.",
+	 .opt = CLI_OPT_FULL,
+	 .next = show_path,
+	 .run = cmd_show},
+	{.slot = CLI_PATH, .kinds = CLI_PATH_SHOW, .next = show_key, .run = cmd_show},
+	{0},
 };
 
 static const struct cli_node show_here_args[] = {
-    {.word = "full-configuration",
-     .help = "Show full configuration, defaults included.",
-     .opt = CLI_OPT_FULL,
-     .run = cmd_show_here},
-    END,
+	{.word = "full-configuration",
+	 .help = "Show full configuration, defaults included.",
+	 .opt = CLI_OPT_FULL,
+	 .run = cmd_show_here},
+	{0},
 };
 
 static const struct cli_node get_path[] = {
-    {.slot = CLI_PATH, .kinds = CLI_PATH_GET, .next = get_key, .run = cmd_get},
-    END,
+	{.slot = CLI_PATH, .kinds = CLI_PATH_GET, .next = get_key, .run = cmd_get},
+	{0},
 };
 
 static const struct cli_node config_path[] = {
-    {.slot = CLI_PATH, .kinds = CLI_PATH_CONFIG, .run = cmd_config},
-    END,
+	{.slot = CLI_PATH, .kinds = CLI_PATH_CONFIG, .run = cmd_config},
+	{0},
 };
 
-static const struct cli_node key_edit[] = {{.slot = CLI_KEY, .run = cmd_edit}, END};
-static const struct cli_node key_delete[] = {{.slot = CLI_KEY, .run = cmd_delete}, END};
-static const struct cli_node key_rename2[] = {{.slot = CLI_KEY, .run = cmd_rename}, END};
-static const struct cli_node key_clone2[] = {{.slot = CLI_KEY, .run = cmd_clone}, END};
+static const struct cli_node key_edit[] = {{.slot = CLI_KEY, .run = cmd_edit}, {0}};
+static const struct cli_node key_delete[] = {{.slot = CLI_KEY, .run = cmd_delete}, {0}};
+static const struct cli_node key_rename2[] = {{.slot = CLI_KEY, .run = cmd_rename}, {0}};
+static const struct cli_node key_clone2[] = {{.slot = CLI_KEY, .run = cmd_clone}, {0}};
 static const struct cli_node to_rename[] = {
-    {.word = "to", .help = "New name.", .next = key_rename2}, END};
+	{.word = "to", .help = "New name.", .next = key_rename2}, {0}};
 static const struct cli_node to_clone[] = {
-    {.word = "to", .help = "Name of the copy.", .next = key_clone2}, END};
-static const struct cli_node key_rename[] = {{.slot = CLI_KEY, .next = to_rename}, END};
-static const struct cli_node key_clone[] = {{.slot = CLI_KEY, .next = to_clone}, END};
+	{.word = "to", .help = "Name of the copy.", .next = key_clone2}, {0}};
+static const struct cli_node key_rename[] = {{.slot = CLI_KEY, .next = to_rename}, {0}};
+static const struct cli_node key_clone[] = {{.slot = CLI_KEY, .next = to_clone}, {0}};
 
-static const struct cli_node set_value[] = {{.slot = CLI_VALUE, .run = cmd_set}, END};
-static const struct cli_node set_attr[] = {{.slot = CLI_ATTR, .next = set_value}, END};
-static const struct cli_node unset_attr[] = {{.slot = CLI_ATTR, .run = cmd_unset}, END};
+static const struct cli_node set_value[] = {{.slot = CLI_VALUE, .run = cmd_set}, {0}};
+static const struct cli_node set_attr[] = {{.slot = CLI_ATTR, .next = set_value}, {0}};
+static const struct cli_node unset_attr[] = {{.slot = CLI_ATTR, .run = cmd_unset}, {0}};
 
 const struct cli_node cli_grammar[] = {
-    {.word = "abort",
-     .help = "End and discard last config.",
-     .modes = CLI_MODE_SHELL,
-     .run = cmd_abort},
-    {.word = "clone", .help = "Clone table entry.", .modes = CLI_MODE_TABLE, .next = key_clone},
-    {.word = "config", .help = "Configure object.", .modes = CLI_MODE_TOP, .next = config_path},
-    {.word = "delete", .help = "Delete table entry.", .modes = CLI_MODE_TABLE, .next = key_delete},
-    {.word = "edit",
-     .help = "Create or edit table entry.",
-     .modes = CLI_MODE_TABLE,
-     .next = key_edit},
-    {.word = "end", .help = "End and save last config.", .modes = CLI_MODE_SHELL, .run = cmd_end},
-    {.word = "exit", .help = "Exit the CLI.", .modes = CLI_MODE_TOP, .run = cmd_exit},
-    {.word = "get",
-     .help = "Get dynamic and system information.",
-     .modes = CLI_MODE_TOP,
-     .next = get_path},
-    {.word = "get", .help = "Get configuration.", .modes = CLI_MODE_SHELL, .run = cmd_get_here},
-    {.word = "next",
-     .help = "Configure next table entry.",
-     .modes = CLI_MODE_ENTRY,
-     .run = cmd_next},
-    {.word = "purge",
-     .help = "Purge all table entries.",
-     .modes = CLI_MODE_TABLE,
-     .run = cmd_purge},
-    {.word = "rename", .help = "Rename table entry.", .modes = CLI_MODE_TABLE, .next = key_rename},
-    {.word = "set", .help = "Modify value.", .modes = M_SET, .next = set_attr},
-    {.word = "show",
-     .help = "Show configuration.",
-     .modes = CLI_MODE_TOP,
-     .next = show_args,
-     .run = cmd_show},
-    {.word = "show",
-     .help = "Show configuration.",
-     .modes = CLI_MODE_SHELL,
-     .next = show_here_args,
-     .run = cmd_show_here},
-    {.word = "unset", .help = "Set to default value.", .modes = M_SET, .next = unset_attr},
-    END,
+	{.word = "abort",
+	 .help = "End and discard last config.",
+	 .modes = CLI_MODE_SHELL,
+	 .run = cmd_abort},
+	{.word = "clone", .help = "Clone table entry.", .modes = CLI_MODE_TABLE, .next = key_clone},
+	{.word = "config", .help = "Configure object.", .modes = CLI_MODE_TOP, .next = config_path},
+	{.word = "delete",
+	 .help = "Delete table entry.",
+	 .modes = CLI_MODE_TABLE,
+	 .next = key_delete},
+	{.word = "edit",
+	 .help = "Create or edit table entry.",
+	 .modes = CLI_MODE_TABLE,
+	 .next = key_edit},
+	{.word = "end",
+	 .help = "End and save last config.",
+	 .modes = CLI_MODE_SHELL,
+	 .run = cmd_end},
+	{.word = "exit", .help = "Exit the CLI.", .modes = CLI_MODE_TOP, .run = cmd_exit},
+	{.word = "get",
+	 .help = "Get dynamic and system information.",
+	 .modes = CLI_MODE_TOP,
+	 .next = get_path},
+	{.word = "get", .help = "Get configuration.", .modes = CLI_MODE_SHELL, .run = cmd_get_here},
+	{.word = "next",
+	 .help = "Configure next table entry.",
+	 .modes = CLI_MODE_ENTRY,
+	 .run = cmd_next},
+	{.word = "purge",
+	 .help = "Purge all table entries.",
+	 .modes = CLI_MODE_TABLE,
+	 .run = cmd_purge},
+	{.word = "rename",
+	 .help = "Rename table entry.",
+	 .modes = CLI_MODE_TABLE,
+	 .next = key_rename},
+	{.word = "set", .help = "Modify value.", .modes = M_SET, .next = set_attr},
+	{.word = "show",
+	 .help = "Show configuration.",
+	 .modes = CLI_MODE_TOP,
+	 .next = show_args,
+	 .run = cmd_show},
+	{.word = "show",
+	 .help = "Show configuration.",
+	 .modes = CLI_MODE_SHELL,
+	 .next = show_here_args,
+	 .run = cmd_show_here},
+	{.word = "unset", .help = "Set to default value.", .modes = M_SET, .next = unset_attr},
+	{0},
 };

@@ -13,16 +13,16 @@
 #define CONTEXT_MAX 100000
 
 static const char *const usage_text[] = {
-    "Usage: grep [-invfcABC] PATTERN",
-    "Options:",
-    "\t-i      Ignore case distinctions",
-    "\t-n      Print line number with output lines",
-    "\t-v      Select non-matching lines",
-    "\t-f      Print fortinet config context",
-    "\t-c      Only print count of matching lines",
-    "\t-A      Print NUM lines of trailing context",
-    "\t-B      Print NUM lines of leading context",
-    "\t-C      Print NUM lines of output context",
+	"Usage: grep [-invfcABC] PATTERN",
+	"Options:",
+	"\t-i      Ignore case distinctions",
+	"\t-n      Print line number with output lines",
+	"\t-v      Select non-matching lines",
+	"\t-f      Print fortinet config context",
+	"\t-c      Only print count of matching lines",
+	"\t-A      Print NUM lines of trailing context",
+	"\t-B      Print NUM lines of leading context",
+	"\t-C      Print NUM lines of output context",
 };
 
 /* A copy of one input line; the buffer is kept and reused for later lines. */
@@ -118,7 +118,7 @@ static int parse_count(const char *arg, size_t *out, char *err, size_t errlen)
 
 /* Parses the option words; returns the index of PATTERN (argc if none), or -1. */
 static int parse_options(struct cli_grep *g, int argc, char *const argv[], bool *icase, char *err,
-                         size_t errlen)
+			 size_t errlen)
 {
 	size_t a = 0, b = 0, c = 0;
 	bool have_a = false, have_b = false;
@@ -169,7 +169,7 @@ static int parse_options(struct cli_grep *g, int argc, char *const argv[], bool 
 			arg = p[1] ? p + 1 : i + 1 < argc ? argv[++i] : NULL;
 			if (!arg) {
 				set_err(err, errlen, "grep: option requires an argument -- '%c'",
-				        *p);
+					*p);
 				return -1;
 			}
 			dst = *p == 'A' ? &a : *p == 'B' ? &b : &c;
@@ -188,7 +188,7 @@ static int parse_options(struct cli_grep *g, int argc, char *const argv[], bool 
 }
 
 struct cli_grep *cli_grep_new(int argc, char *const argv[], cli_grep_emit_fn *emit, void *ctx,
-                              char *err, size_t errlen)
+			      char *err, size_t errlen)
 {
 	struct cli_grep *g = calloc(1, sizeof *g);
 	bool icase = false;
@@ -286,7 +286,7 @@ static enum line_kind classify(const char *s, size_t n, size_t *indent)
 }
 
 static void print_line(struct cli_grep *g, const char *s, size_t n, unsigned long long lineno,
-                       bool selected)
+		       bool selected)
 {
 	char prefix[32] = "";
 
@@ -330,7 +330,7 @@ static void print_leading(struct cli_grep *g)
 	while (k < g->depth || r < g->ring_len) {
 		struct open_ctx *c = k < g->depth ? &g->stack[k] : NULL;
 		struct saved_line *l =
-		    r < g->ring_len ? &g->ring[(g->ring_head + r) % g->before] : NULL;
+			r < g->ring_len ? &g->ring[(g->ring_head + r) % g->before] : NULL;
 
 		if (c && (c->printed || !c->line.lineno)) {
 			k++;

@@ -16,14 +16,14 @@ struct cli_grep;
 
 /* Receives one output line; prefix and suffix are NUL-terminated, s is not. */
 typedef void cli_grep_emit_fn(void *ctx, const char *prefix, const char *s, size_t n,
-                              const char *suffix);
+			      const char *suffix);
 
 /*
  * Parses `grep [-invfcABC] PATTERN` (argv[0] is the first word after
  * "grep").  Returns the filter, or NULL with a one-line message in err.
  */
 struct cli_grep *cli_grep_new(int argc, char *const argv[], cli_grep_emit_fn *emit, void *ctx,
-                              char *err, size_t errlen);
+			      char *err, size_t errlen);
 void cli_grep_free(struct cli_grep *g);
 
 /* Filters one line of the command's output. */

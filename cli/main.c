@@ -17,29 +17,29 @@ int cli_interactive(struct cli *cli);
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: appsh [--state-dir DIR] [-e] [-c COMMANDS]\n"
-	           "An appliance-style shell for the FortiAnalyzer mail configuration.\n"
-	           "\n"
-	           "  -c COMMANDS        run the newline-separated COMMANDS, then exit\n"
-	           "  -e                 stop at the first failing command (scripts and -c)\n"
-	           "  --state-dir DIR    keep the store, key and history in DIR\n"
-	           "                     (default: $APPSH_STATE_DIR, /var/lib/appsh for root,\n"
-	           "                     else $XDG_STATE_HOME/appsh or ~/.local/state/appsh)\n"
-	           "  -h, --help         show this help\n"
-	           "  -V, --version      show the version\n"
-	           "\n"
-	           "On a terminal appsh is interactive (TAB completes, ? lists what may come\n"
-	           "next).  Otherwise it reads commands from standard input: no prompt,\n"
-	           "errors on stderr as 'line N: ...', exit status 0 only if every command\n"
-	           "succeeded.\n");
+		   "An appliance-style shell for the FortiAnalyzer mail configuration.\n"
+		   "\n"
+		   "  -c COMMANDS        run the newline-separated COMMANDS, then exit\n"
+		   "  -e                 stop at the first failing command (scripts and -c)\n"
+		   "  --state-dir DIR    keep the store, key and history in DIR\n"
+		   "                     (default: $APPSH_STATE_DIR, /var/lib/appsh for root,\n"
+		   "                     else $XDG_STATE_HOME/appsh or ~/.local/state/appsh)\n"
+		   "  -h, --help         show this help\n"
+		   "  -V, --version      show the version\n"
+		   "\n"
+		   "On a terminal appsh is interactive (TAB completes, ? lists what may come\n"
+		   "next).  Otherwise it reads commands from standard input: no prompt,\n"
+		   "errors on stderr as 'line N: ...', exit status 0 only if every command\n"
+		   "succeeded.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"state-dir", required_argument, NULL, 'S'},
-	    {0},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"state-dir", required_argument, NULL, 'S'},
+		{0},
 	};
 	const char *statedir_arg = NULL, *commands = NULL;
 	bool stop_on_error = false;

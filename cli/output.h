@@ -43,7 +43,7 @@ void cli_out_set_unbuffered(struct cli_out *out, bool on);
 
 void cli_out_write(struct cli_out *out, const char *s, size_t n);
 void cli_out_printf(struct cli_out *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* True once the user quit the pager: a long-running command may stop. */
 bool cli_out_quit(const struct cli_out *out);

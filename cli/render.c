@@ -16,7 +16,7 @@ static const char *get_text(const struct schema_node *node, char *const *vals, i
 }
 
 void cli_render_get(struct cli_out *out, const struct schema_node *node, const char *key,
-                    char *const *vals)
+		    char *const *vals)
 {
 	int width = key ? (int)strlen(node->key_name) : 0;
 	for (int i = 0; node->attrs[i].name; i++)
@@ -27,11 +27,11 @@ void cli_render_get(struct cli_out *out, const struct schema_node *node, const c
 	for (int i = 0; node->attrs[i].name; i++)
 		if (cli_attr_visible(node, vals, i))
 			cli_out_printf(out, "%-*s : %s\n", width, node->attrs[i].name,
-			               get_text(node, vals, i));
+				       get_text(node, vals, i));
 }
 
 void cli_render_summary(struct cli_out *out, const struct schema_node *node, const char *key,
-                        char *const *vals)
+			char *const *vals)
 {
 	cli_out_printf(out, "== [ %s ]\n%s: %s", key, node->key_name, key);
 	for (const char *const *s = node->summary; s && *s; s++) {
@@ -59,7 +59,7 @@ static void quoted(struct cli_out *out, const char *s)
 }
 
 void cli_render_sets(struct cli_out *out, const struct schema_node *node, char *const *vals,
-                     bool full, int indent)
+		     bool full, int indent)
 {
 	for (int i = 0; node->attrs[i].name; i++) {
 		const struct schema_attr *a = &node->attrs[i];

@@ -10,14 +10,14 @@
 
 /* `get` of one object or entry: aligned "name : value" lines, key first. */
 void cli_render_get(struct cli_out *out, const struct schema_node *node, const char *key,
-                    char *const *vals);
+		    char *const *vals);
 /* `get` of a table: "== [ key ]" and a summary line per entry. */
 void cli_render_summary(struct cli_out *out, const struct schema_node *node, const char *key,
-                        char *const *vals);
+			char *const *vals);
 /* `show`: the "set" lines of an object or entry at the given indent;
  * full adds the attributes left at their defaults. */
 void cli_render_sets(struct cli_out *out, const struct schema_node *node, char *const *vals,
-                     bool full, int indent);
+		     bool full, int indent);
 /* `edit "key"` line: the key quoted as show quotes strings. */
 void cli_render_edit(struct cli_out *out, const char *key, int indent);
 

@@ -84,7 +84,7 @@ void cli_print_help(struct cli *cli, const struct cli_tokens *t)
 	if (t->pipe >= 0) { /* after `|` only grep is offered */
 		bool grep = t->pipe < n;
 		printf("%s\n", grep ? "Usage: grep [-invfcABC] PATTERN  (| grep -h for details)"
-		                    : "grep  Print lines that match a pattern.");
+				    : "grep  Print lines that match a pattern.");
 		return;
 	}
 	cli_choices(cli, n, t->argv, partial, &c);
@@ -146,7 +146,7 @@ static int set_filter(struct cli *cli, const struct cli_tokens *t)
 
 	if (n < 1 || strcmp(w[0], "grep") != 0)
 		return cli_fail(cli, -61, "command", n ? w[0] : "|",
-		                "only '| grep' may follow a command");
+				"only '| grep' may follow a command");
 	for (int i = 1; i < n; i++)
 		if (strcmp(w[i], "|") == 0 && !t->quoted[t->pipe + i])
 			return cli_fail(cli, -61, "command", "|", "only one '| grep' is allowed");
@@ -170,8 +170,8 @@ int cli_run_line(struct cli *cli, const char *line, size_t len, bool *secret, bo
 	case CLI_TOK_OPEN_QUOTE:
 		cli_tokens_free(&t);
 		return cli_fail(cli, -61, NULL, NULL,
-		                t.open_quote == '"' ? "token line: Unmatched double quote."
-		                                    : "token line: Unmatched single quote.");
+				t.open_quote == '"' ? "token line: Unmatched double quote."
+						    : "token line: Unmatched single quote.");
 	case CLI_TOK_NUL:
 		return cli_fail(cli, -61, NULL, NULL, "the line holds a NUL byte");
 	case CLI_TOK_NOMEM:
@@ -282,7 +282,7 @@ static int flush_batch(struct cli *cli, int line)
 	if (!store_in_transaction(cli->st) || store_commit(cli->st) == STORE_OK)
 		return 0;
 	fprintf(stderr, "line %d: saving to the store failed: %s; the commits before it are lost\n",
-	        line, store_errmsg(cli->st));
+		line, store_errmsg(cli->st));
 	store_rollback(cli->st);
 	return -1;
 }
@@ -327,7 +327,7 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 		lineno++;
 		if (rc < 0) {
 			fprintf(stderr, "line %d: line longer than %d bytes, not run\n", lineno,
-			        MAX_LINE);
+				MAX_LINE);
 			status = 1;
 			if (stop_on_error)
 				break;
@@ -387,9 +387,9 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 	}
 	if (cli->mode != CLI_MODE_TOP && cli_session_dirty(cli)) {
 		fprintf(stderr,
-		        "line %d: input ended inside 'config %s': uncommitted changes "
-		        "discarded\n",
-		        lineno, cli->path);
+			"line %d: input ended inside 'config %s': uncommitted changes "
+			"discarded\n",
+			lineno, cli->path);
 		status = 1;
 	}
 	cli_session_leave(cli);

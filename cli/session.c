@@ -109,7 +109,7 @@ static int take_value(void *arg, const char *attr, const char *value)
 }
 
 int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
-                    const char *key, char **vals)
+		    const char *key, char **vals)
 {
 	int64_t id;
 	int rc = store_entry_find(cli->st, path, key, &id);
@@ -150,7 +150,7 @@ bool cli_attr_visible(const struct schema_node *node, char *const *vals, int i)
 }
 
 char *cli_object_value(struct cli *cli, const char *path, const struct schema_node *node,
-                       const char *attr)
+		       const char *attr)
 {
 	char **vals = new_values(node);
 	int i = schema_attr_index(node, attr);
@@ -345,9 +345,9 @@ static int check_conflict(struct cli *cli, const struct cli_entry *e, char **now
 		if (!e->exists)
 			return 0; /* both deleted it: nothing to overwrite */
 		cli_error(cli,
-		          "%s was deleted by another session since this session began "
-		          "editing it",
-		          name);
+			  "%s was deleted by another session since this session began "
+			  "editing it",
+			  name);
 		return -1;
 	}
 	for (size_t i = 0, n = schema_attr_count(node); i < n; i++) {
@@ -356,12 +356,12 @@ static int check_conflict(struct cli *cli, const struct cli_entry *e, char **now
 			continue;
 		const struct schema_attr *a = &node->attrs[i];
 		const char *shown =
-		    a->type == SCHEMA_T_PASSWORD ? "*" : cli_attr_value(node, now, i);
+			a->type == SCHEMA_T_PASSWORD ? "*" : cli_attr_value(node, now, i);
 		cli_error(cli,
-		          "%s: %s was changed by another session (now %.60s%s) since this "
-		          "session began editing it",
-		          name, a->name, *shown ? shown : "(null)",
-		          strlen(shown) > 60 ? "..." : "");
+			  "%s: %s was changed by another session (now %.60s%s) since this "
+			  "session began editing it",
+			  name, a->name, *shown ? shown : "(null)",
+			  strlen(shown) > 60 ? "..." : "");
 		return -1;
 	}
 	return 0;
@@ -427,8 +427,8 @@ int cli_session_commit(struct cli *cli)
 		if (cli->errlen == 0)
 			goto store_error;
 		return cli_fail(
-		    cli, 1, NULL, NULL,
-		    "nothing was saved; use 'abort' to drop these edits and edit again");
+			cli, 1, NULL, NULL,
+			"nothing was saved; use 'abort' to drop these edits and edit again");
 	}
 	if (store_release(cli->st) != STORE_OK)
 		goto store_error;

@@ -36,9 +36,9 @@ enum cli_mode {
 struct cli_entry {
 	char *key;
 	bool base_exists; /* in the store when this session first touched it */
-	bool exists;      /* in the candidate */
-	char **base;      /* committed values then, by attribute index; NULL = default */
-	char **val;       /* candidate values; secrets hold their ciphertext */
+	bool exists;	  /* in the candidate */
+	char **base;	  /* committed values then, by attribute index; NULL = default */
+	char **val;	  /* candidate values; secrets hold their ciphertext */
 	struct cli_entry *next;
 };
 
@@ -53,14 +53,14 @@ struct cli {
 
 	enum cli_mode mode;
 	const struct schema_node *node; /* the object or table in `config` */
-	char path[256];                 /* its store path, "system mail" */
-	struct cli_entry *cand;         /* staged entries, in the order touched */
-	struct cli_entry *cur;          /* the entry being edited (ENTRY, OBJECT) */
+	char path[256];			/* its store path, "system mail" */
+	struct cli_entry *cand;		/* staged entries, in the order touched */
+	struct cli_entry *cur;		/* the entry being edited (ENTRY, OBJECT) */
 
 	bool interactive; /* a person at a terminal: confirmations, pager */
-	bool batch;       /* script mode: commits are grouped (see script.c) */
-	bool done;        /* `exit` was given */
-	int tty_fd;       /* the terminal for --More-- and (y/n), or -1 */
+	bool batch;	  /* script mode: commits are grouped (see script.c) */
+	bool done;	  /* `exit` was given */
+	int tty_fd;	  /* the terminal for --More-- and (y/n), or -1 */
 };
 
 /* Opens the state directory's store and key; fills cli. */
@@ -76,7 +76,7 @@ int cli_fail(struct cli *cli, int code, const char *parse, const char *tok, cons
 void cli_hostname(struct cli *cli, char *buf, size_t len);
 /* The committed value of a single object's attribute (default if unset). */
 char *cli_object_value(struct cli *cli, const char *path, const struct schema_node *node,
-                       const char *attr);
+		       const char *attr);
 
 /* Enter/leave the config shell for node at path. */
 void cli_session_enter(struct cli *cli, const struct schema_node *node, const char *path);
@@ -98,7 +98,7 @@ const char *cli_attr_value(const struct schema_node *node, char *const *vals, in
 
 /* Loads committed values of (path, key) into vals (size: attr count). 1 found, 0 not, <0 err. */
 int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
-                    const char *key, char **vals);
+		    const char *key, char **vals);
 void cli_free_values(const struct schema_node *node, char **vals);
 
 /* Commits the candidate; on conflict or error nothing is written. 0 or -1. */

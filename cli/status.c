@@ -36,21 +36,21 @@ int cli_info_system_status(struct cli *cli, struct cli_out *out)
 	free(saved_tz);
 	if (statvfs(cli->statedir, &vfs) == 0)
 		snprintf(disk, sizeof disk, "Free %.2fGB, Total %.2fGB",
-		         (double)vfs.f_bavail * vfs.f_frsize / 1e9,
-		         (double)vfs.f_blocks * vfs.f_frsize / 1e9);
+			 (double)vfs.f_bavail * vfs.f_frsize / 1e9,
+			 (double)vfs.f_blocks * vfs.f_frsize / 1e9);
 
 	const char *rows[][2] = {
-	    {"Platform Type", "appsh"},
-	    {"Platform Full Name", "appsh appliance shell"},
-	    {"Version", "v" APPSH_VERSION "-build0001 (dev)"},
-	    {"Serial Number", serial},
-	    {"Hostname", host},
-	    {"Current Time", now},
-	    {"Time Zone", zone ? zone->help
-	                  : tz ? tz
-	                       : ""},
-	    {"Disk Usage", disk},
-	    {"State Directory", cli->statedir},
+		{"Platform Type", "appsh"},
+		{"Platform Full Name", "appsh appliance shell"},
+		{"Version", "v" APPSH_VERSION "-build0001 (dev)"},
+		{"Serial Number", serial},
+		{"Hostname", host},
+		{"Current Time", now},
+		{"Time Zone", zone ? zone->help
+			      : tz ? tz
+				   : ""},
+		{"Disk Usage", disk},
+		{"State Directory", cli->statedir},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		cli_out_printf(out, "%-27s : %s\n", rows[i][0], rows[i][1]);

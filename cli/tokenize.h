@@ -19,7 +19,7 @@ enum cli_tok_status {
 	CLI_TOK_OK,
 	CLI_TOK_OPEN_QUOTE, /* a quote is still open: the value goes on on the next line */
 	CLI_TOK_CONTINUE,   /* the line ends in a backslash */
-	CLI_TOK_NUL,        /* the line holds a NUL byte */
+	CLI_TOK_NUL,	    /* the line holds a NUL byte */
 	CLI_TOK_NOMEM,
 };
 
@@ -31,7 +31,7 @@ struct cli_tokens {
 	enum cli_tok_status status;
 	char open_quote;     /* with CLI_TOK_OPEN_QUOTE: '"' or '\'' */
 	bool trailing_blank; /* the line ends in a blank: the last word is complete */
-	bool help;           /* the line ended in an unquoted `?` */
+	bool help;	     /* the line ended in an unquoted `?` */
 };
 
 /* Tokenizes line[0..len).  Returns the status also stored in t->status. */

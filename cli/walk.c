@@ -32,7 +32,7 @@ struct cand {
 	bool abbrev; /* a keyword: may be abbreviated */
 	const struct cli_node *node;
 	const struct schema_node *child; /* CLI_PATH: the path word's node */
-	int index;                       /* CLI_ATTR: attribute index */
+	int index;			 /* CLI_ATTR: attribute index */
 };
 
 struct walk {
@@ -41,8 +41,8 @@ struct walk {
 	const struct cli_node *level; /* siblings the next word may match */
 	const struct cli_node *path;  /* the CLI_PATH node while path words may follow */
 	const struct cli_node *last;  /* the node matched last */
-	bool path_done;               /* the path so far ends on an accepted kind */
-	bool enc;                     /* "ENC" seen: the next word is a ciphertext */
+	bool path_done;		      /* the path so far ends on an accepted kind */
+	bool enc;		      /* "ENC" seen: the next word is a ciphertext */
 	struct cand *c;
 	size_t n, cap;
 	char **keys; /* existing keys gathered for help */
@@ -73,7 +73,7 @@ static bool reachable(const struct schema_node *n, unsigned kinds)
 }
 
 static void add_path_words(struct walk *w, const struct schema_node *parent,
-                           const struct cli_node *node)
+			   const struct cli_node *node)
 {
 	for (const struct schema_node *const *c = parent->children; c && *c; c++)
 		if (reachable(*c, node->kinds))
@@ -150,8 +150,8 @@ static void gather(struct walk *w, bool with_keys)
 			for (int i = 0; a->node && a->node->attrs && a->node->attrs[i].name; i++)
 				if (cli_attr_visible(a->node, edit_values(w), i))
 					add(w, (struct cand){a->node->attrs[i].name,
-					                     a->node->attrs[i].help, true, n, NULL,
-					                     i});
+							     a->node->attrs[i].help, true, n, NULL,
+							     i});
 			break;
 		case CLI_VALUE:
 			if (!a->attr)
@@ -162,7 +162,7 @@ static void gather(struct walk *w, bool with_keys)
 			} else if (a->attr->type == SCHEMA_T_PASSWORD && !w->enc) {
 				add(w,
 				    (struct cand){"ENC", "Encrypted password, as `show` prints it.",
-				                  false, n, NULL, -1});
+						  false, n, NULL, -1});
 				add(w, (struct cand){NULL, a->attr->help, false, n, NULL, -1});
 			} else {
 				add(w, (struct cand){NULL, a->attr->help, false, n, NULL, -1});
@@ -197,7 +197,7 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 			a->path[0] = '\0';
 		}
 		snprintf(a->path + len, sizeof a->path - len, "%s%s", len ? " " : "",
-		         c->child->name);
+			 c->child->name);
 		a->node = c->child;
 		w->path_done = (n->kinds & (1u << c->child->kind)) != 0;
 		w->path = c->child->kind == SCHEMA_CONTAINER ? n : NULL;
@@ -258,7 +258,7 @@ static int match(struct walk *w, const char *tok, bool first)
 		int off = snprintf(msg, sizeof msg, "ambiguous command '%.40s': could be", tok);
 		for (size_t i = 0; i < nprefix && off > 0 && (size_t)off < sizeof msg; i++)
 			off += snprintf(msg + off, sizeof msg - off, "%s %s", i ? "," : "",
-			                w->c[i].word);
+					w->c[i].word);
 		return cli_fail(w->cli, -61, "command", tok, msg);
 	}
 	if (!pick && slot.node) {
@@ -279,7 +279,7 @@ static int match(struct walk *w, const char *tok, bool first)
 	}
 	if (!pick)
 		return cli_fail(w->cli, -61, "command", tok,
-		                first && w->cli->mode == CLI_MODE_TOP ? "Unknown action 0" : NULL);
+				first && w->cli->mode == CLI_MODE_TOP ? "Unknown action 0" : NULL);
 	take(w, pick, tok);
 	return 0;
 }
@@ -324,7 +324,7 @@ cli_run_fn cli_walk(struct cli *cli, int argc, char **argv, struct cli_args *a)
 }
 
 static void choice(struct cli_choices *out, const char *word, bool literal, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 static void choice(struct cli_choices *out, const char *word, bool literal, const char *fmt, ...)
 {
@@ -363,13 +363,13 @@ static void value_choice(struct walk *w, struct cli_choices *out)
 	if (vals && at->type != SCHEMA_T_PASSWORD && w->cli->node == w->a->node) {
 		const char *v = cli_attr_value(w->a->node, vals, w->a->attr_index);
 		snprintf(now, sizeof now, " [now: %.40s%s]", *v ? v : "(null)",
-		         strlen(v) > 40 ? "..." : "");
+			 strlen(v) > 40 ? "..." : "");
 	}
 	choice(out, schema_type_slot(at->type), false, "%s%s%s", at->help, range, now);
 }
 
 void cli_choices(struct cli *cli, int argc, char **argv, const char *partial,
-                 struct cli_choices *out)
+		 struct cli_choices *out)
 {
 	struct walk w;
 	struct cli_args a;

@@ -26,8 +26,8 @@ enum cli_slot {
 
 /* Kinds a CLI_PATH may end on (bit = 1 << schema_kind). */
 #define CLI_PATH_CONFIG ((1u << SCHEMA_OBJECT) | (1u << SCHEMA_TABLE))
-#define CLI_PATH_GET    (CLI_PATH_CONFIG | (1u << SCHEMA_INFO))
-#define CLI_PATH_SHOW   (CLI_PATH_CONFIG | (1u << SCHEMA_CONTAINER))
+#define CLI_PATH_GET	(CLI_PATH_CONFIG | (1u << SCHEMA_INFO))
+#define CLI_PATH_SHOW	(CLI_PATH_CONFIG | (1u << SCHEMA_CONTAINER))
 
 struct cli_args;
 typedef int (*cli_run_fn)(struct cli *cli, const struct cli_args *a);
@@ -36,11 +36,11 @@ struct cli_node {
 	const char *word; /* CLI_KEYWORD */
 	enum cli_slot slot;
 	const char *help;
-	unsigned modes;              /* CLI_MODE_* where offered; 0 = everywhere */
-	unsigned kinds;              /* CLI_PATH: accepted end kinds */
-	unsigned opt;                /* bits or'ed into cli_args.opt when matched */
+	unsigned modes;		     /* CLI_MODE_* where offered; 0 = everywhere */
+	unsigned kinds;		     /* CLI_PATH: accepted end kinds */
+	unsigned opt;		     /* bits or'ed into cli_args.opt when matched */
 	const struct cli_node *next; /* what may follow; ends with a zeroed node */
-	cli_run_fn run;              /* set: the line may end here */
+	cli_run_fn run;		     /* set: the line may end here */
 };
 
 #define CLI_OPT_FULL 1u /* "full-configuration" */
@@ -48,8 +48,8 @@ struct cli_node {
 
 struct cli_args {
 	const struct schema_node *node; /* CLI_PATH's node, else the shell's */
-	char path[256];                 /* its store path */
-	const char *key, *key2;         /* CLI_KEY words in order */
+	char path[256];			/* its store path */
+	const char *key, *key2;		/* CLI_KEY words in order */
 	const struct schema_attr *attr; /* CLI_ATTR */
 	int attr_index;
 	const char *value; /* CLI_VALUE */
@@ -71,7 +71,7 @@ cli_run_fn cli_walk(struct cli *cli, int argc, char **argv, struct cli_args *a);
 /* One thing that may come next. */
 struct cli_choice {
 	char word
-	    [128]; /* a word to type ("edit", "starttls", "1"), or a label ("<integer>", "<cr>") */
+		[128]; /* a word to type ("edit", "starttls", "1"), or a label ("<integer>", "<cr>") */
 	char help[256];
 	bool literal; /* word can be typed as is (completion inserts it) */
 };
@@ -88,7 +88,7 @@ struct cli_choices {
  * the line may end here.
  */
 void cli_choices(struct cli *cli, int argc, char **argv, const char *partial,
-                 struct cli_choices *out);
+		 struct cli_choices *out);
 void cli_choices_free(struct cli_choices *c);
 
 #endif

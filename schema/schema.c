@@ -9,10 +9,10 @@ extern const struct schema_node schema_system;
 static const struct schema_node *const root_children[] = {&schema_system, NULL};
 
 static const struct schema_node root = {
-    .name = "",
-    .help = "",
-    .kind = SCHEMA_CONTAINER,
-    .children = root_children,
+	.name = "",
+	.help = "",
+	.kind = SCHEMA_CONTAINER,
+	.children = root_children,
 };
 
 const struct schema_node *schema_root(void)

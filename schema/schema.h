@@ -18,10 +18,10 @@
 enum schema_type {
 	SCHEMA_T_STRING,   /* free text up to max bytes, no control characters */
 	SCHEMA_T_PASSWORD, /* secret text: encrypted at rest, `*` in get, ENC in show */
-	SCHEMA_T_UINT,     /* unsigned integer in [min, max] */
-	SCHEMA_T_ENUM,     /* one of enums[] */
-	SCHEMA_T_IPV4,     /* dotted quad */
-	SCHEMA_T_IPV6,     /* RFC 4291 text form */
+	SCHEMA_T_UINT,	   /* unsigned integer in [min, max] */
+	SCHEMA_T_ENUM,	   /* one of enums[] */
+	SCHEMA_T_IPV4,	   /* dotted quad */
+	SCHEMA_T_IPV6,	   /* RFC 4291 text form */
 };
 
 struct schema_enum {
@@ -34,9 +34,9 @@ struct schema_attr {
 	const char *name;
 	const char *help;
 	enum schema_type type;
-	unsigned long min, max;          /* UINT: range; STRING/PASSWORD: max length in bytes */
+	unsigned long min, max;		 /* UINT: range; STRING/PASSWORD: max length in bytes */
 	const struct schema_enum *enums; /* ENUM: terminated by an entry with name NULL */
-	const char *def;                 /* default value as text; NULL means empty */
+	const char *def;		 /* default value as text; NULL means empty */
 	/* Extra check for a value already valid for its type: returns NULL when
 	 * fine, else a message that names the problem ("not a host name"). */
 	const char *(*check)(const char *value);
@@ -47,9 +47,9 @@ struct schema_attr {
 
 enum schema_kind {
 	SCHEMA_CONTAINER, /* only groups children: "system" */
-	SCHEMA_OBJECT,    /* one set of attributes: "system global" */
-	SCHEMA_TABLE,     /* entries keyed by key_name: "system mail" */
-	SCHEMA_INFO,      /* read-only information for `get`: "system status" */
+	SCHEMA_OBJECT,	  /* one set of attributes: "system global" */
+	SCHEMA_TABLE,	  /* entries keyed by key_name: "system mail" */
+	SCHEMA_INFO,	  /* read-only information for `get`: "system status" */
 };
 
 struct cli;
@@ -60,10 +60,10 @@ struct schema_node {
 	const char *help;
 	enum schema_kind kind;
 	const struct schema_node *const *children; /* CONTAINER: NULL-terminated */
-	const struct schema_attr *attrs;           /* OBJECT/TABLE: terminated by name NULL */
-	const char *key_name, *key_help;           /* TABLE */
-	unsigned long key_max;                     /* TABLE: longest key in bytes */
-	const char *const *summary;                /* TABLE: attributes in the `get` summary line */
+	const struct schema_attr *attrs;	   /* OBJECT/TABLE: terminated by name NULL */
+	const char *key_name, *key_help;	   /* TABLE */
+	unsigned long key_max;			   /* TABLE: longest key in bytes */
+	const char *const *summary;		   /* TABLE: attributes in the `get` summary line */
 	int (*info)(struct cli *cli, struct cli_out *out); /* INFO: prints the block */
 };
 
@@ -84,14 +84,14 @@ int schema_attr_index(const struct schema_node *node, const char *name);
  */
 struct schema_error {
 	const char *parse; /* "value" or "command": which "... parse error before" line */
-	int code;          /* FortiOS return code, e.g. -651 */
+	int code;	   /* FortiOS return code, e.g. -651 */
 };
 const struct schema_error *schema_validate(const struct schema_attr *attr, const char *value,
-                                           char *msg, size_t msglen);
+					   char *msg, size_t msglen);
 
 /* Checks a table key (length, control characters); same contract. */
 const struct schema_error *schema_validate_key(const struct schema_node *table, const char *key,
-                                               char *msg, size_t msglen);
+					       char *msg, size_t msglen);
 
 /* "<integer>", "<string>", "<passwd>", "<ipv4>", "<ipv6>" for help listings. */
 const char *schema_type_slot(enum schema_type type);

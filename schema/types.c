@@ -51,11 +51,11 @@ const struct schema_enum *schema_enum_find(const struct schema_attr *attr, const
 static long utf8_invalid_at(const unsigned char *s)
 {
 	for (const unsigned char *p = s; *p;) {
-		int n = *p < 0x80             ? 0
-		        : (*p & 0xe0) == 0xc0 ? 1
-		        : (*p & 0xf0) == 0xe0 ? 2
-		        : (*p & 0xf8) == 0xf0 ? 3
-		                              : -1;
+		int n = *p < 0x80	      ? 0
+			: (*p & 0xe0) == 0xc0 ? 1
+			: (*p & 0xf0) == 0xe0 ? 2
+			: (*p & 0xf8) == 0xf0 ? 3
+					      : -1;
 		if (n < 0 || (n == 1 && *p < 0xc2))
 			return p - s;
 		for (int i = 1; i <= n; i++)
@@ -69,13 +69,13 @@ static long utf8_invalid_at(const unsigned char *s)
 /* Text values may hold any printable UTF-8 but no control characters:
  * CR, LF, NUL and ESC would corrupt `show` output and, later, SMTP lines. */
 static const struct schema_error *check_text(const char *name, const char *v, unsigned long max,
-                                             char *msg, size_t len)
+					     char *msg, size_t len)
 {
 	size_t n = strlen(v);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		if (*p < 0x20 || *p == 0x7f) {
 			snprintf(msg, len, "%s: control character 0x%02x is not allowed in a value",
-			         name, *p);
+				 name, *p);
 			return &err_value;
 		}
 	if (utf8_invalid_at((const unsigned char *)v) >= 0) {
@@ -84,14 +84,14 @@ static const struct schema_error *check_text(const char *name, const char *v, un
 	}
 	if (n > max) {
 		snprintf(msg, len, "string value is too long. the size is %zu, the limit is %lu", n,
-		         max);
+			 max);
 		return &err_length;
 	}
 	return NULL;
 }
 
 static const struct schema_error *check_uint(const struct schema_attr *a, const char *v, char *msg,
-                                             size_t len)
+					     size_t len)
 {
 	char *end;
 	bool digits = *v != '\0';
@@ -111,7 +111,7 @@ static const struct schema_error *check_uint(const struct schema_attr *a, const 
 }
 
 const struct schema_error *schema_validate(const struct schema_attr *a, const char *v, char *msg,
-                                           size_t len)
+					   size_t len)
 {
 	const struct schema_error *err = NULL;
 	unsigned char buf[16];
@@ -130,7 +130,7 @@ const struct schema_error *schema_validate(const struct schema_attr *a, const ch
 			for (const struct schema_enum *e = a->enums;
 			     e->name && off > 0 && (size_t)off < len; e++)
 				off += snprintf(msg + off, len - off, "%s %s",
-				                e == a->enums ? "" : ",", e->name);
+						e == a->enums ? "" : ",", e->name);
 			err = &err_enum;
 		}
 		break;
@@ -158,7 +158,7 @@ const struct schema_error *schema_validate(const struct schema_attr *a, const ch
 }
 
 const struct schema_error *schema_validate_key(const struct schema_node *t, const char *key,
-                                               char *msg, size_t len)
+					       char *msg, size_t len)
 {
 	if (!*key) {
 		snprintf(msg, len, "%s: the entry name may not be empty", t->key_name);

@@ -106,13 +106,13 @@ void secret_free(char *plain)
 
 /* One GCM pass: encrypts (enc=1) or decrypts and verifies the tag (enc=0). */
 static int gcm(const struct secret_key *key, int enc, const unsigned char *nonce,
-               const unsigned char *in, int inlen, unsigned char *out, unsigned char *tag)
+	       const unsigned char *in, int inlen, unsigned char *out, unsigned char *tag)
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
 	int n, fin,
-	    ok = c && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key->k, nonce, enc) &&
-	         EVP_CipherUpdate(c, NULL, &n, aad, sizeof aad - 1) &&
-	         EVP_CipherUpdate(c, out, &n, in, inlen);
+		ok = c && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key->k, nonce, enc) &&
+		     EVP_CipherUpdate(c, NULL, &n, aad, sizeof aad - 1) &&
+		     EVP_CipherUpdate(c, out, &n, in, inlen);
 	if (ok && !enc)
 		ok = EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag);
 	ok = ok && EVP_CipherFinal_ex(c, out + n, &fin);
@@ -130,7 +130,7 @@ char *secret_encrypt(const struct secret_key *key, const char *plain, char *err,
 
 	if (!raw || !b64 || n > 65536 || RAND_bytes(raw, NONCE_LEN) != 1 ||
 	    gcm(key, 1, raw, (const unsigned char *)plain, (int)n, raw + NONCE_LEN,
-	        raw + NONCE_LEN + n) != 0) {
+		raw + NONCE_LEN + n) != 0) {
 		snprintf(err, errlen, "cannot encrypt the secret");
 		free(raw);
 		free(b64);
@@ -163,9 +163,9 @@ char *secret_decrypt(const struct secret_key *key, const char *b64, char *err, s
 	int n = raw_len - NONCE_LEN - TAG_LEN;
 	plain = malloc(n + 1);
 	if (!plain || gcm(key, 0, raw, raw + NONCE_LEN, n, (unsigned char *)plain,
-	                  raw + NONCE_LEN + n) != 0) {
+			  raw + NONCE_LEN + n) != 0) {
 		snprintf(err, errlen,
-		         "the encrypted value does not decrypt with this installation's key");
+			 "the encrypted value does not decrypt with this installation's key");
 		free(plain);
 		free(raw);
 		return NULL;

@@ -27,18 +27,18 @@ enum stmt {
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-    [S_FIND] = "SELECT id FROM entry WHERE path = ?1 AND key = ?2",
-    [S_CREATE] = "INSERT INTO entry(path, key) VALUES (?1, ?2)",
-    [S_DELETE_VALUES] = "DELETE FROM value WHERE entry = ?1",
-    [S_DELETE_ENTRY] = "DELETE FROM entry WHERE id = ?1",
-    [S_RENAME] = "UPDATE entry SET key = ?2 WHERE id = ?1",
-    [S_KEYS] = "SELECT key FROM entry WHERE path = ?1 ORDER BY id",
-    [S_VALUES] = "SELECT attr, value FROM value WHERE entry = ?1",
-    [S_VALUE_PUT] = "INSERT INTO value(entry, attr, value) VALUES (?1, ?2, ?3) "
-                    "ON CONFLICT(entry, attr) DO UPDATE SET value = excluded.value",
-    [S_VALUE_DEL] = "DELETE FROM value WHERE entry = ?1 AND attr = ?2",
-    [S_META_GET] = "SELECT value FROM meta WHERE name = ?1",
-    [S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
+	[S_FIND] = "SELECT id FROM entry WHERE path = ?1 AND key = ?2",
+	[S_CREATE] = "INSERT INTO entry(path, key) VALUES (?1, ?2)",
+	[S_DELETE_VALUES] = "DELETE FROM value WHERE entry = ?1",
+	[S_DELETE_ENTRY] = "DELETE FROM entry WHERE id = ?1",
+	[S_RENAME] = "UPDATE entry SET key = ?2 WHERE id = ?1",
+	[S_KEYS] = "SELECT key FROM entry WHERE path = ?1 ORDER BY id",
+	[S_VALUES] = "SELECT attr, value FROM value WHERE entry = ?1",
+	[S_VALUE_PUT] = "INSERT INTO value(entry, attr, value) VALUES (?1, ?2, ?3) "
+			"ON CONFLICT(entry, attr) DO UPDATE SET value = excluded.value",
+	[S_VALUE_DEL] = "DELETE FROM value WHERE entry = ?1 AND attr = ?2",
+	[S_META_GET] = "SELECT value FROM meta WHERE name = ?1",
+	[S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
 };
 
 /*
@@ -46,12 +46,12 @@ static const char *const stmt_sql[S_COUNT] = {
  * version i to i+1.  Never edit a released step; append a new one.
  */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-    "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE entry(id INTEGER PRIMARY KEY, path TEXT NOT NULL, key TEXT NOT NULL,"
-    "                   UNIQUE(path, key));"
-    "CREATE INDEX entry_order ON entry(path, id);"
-    "CREATE TABLE value(entry INTEGER NOT NULL REFERENCES entry(id), attr TEXT NOT NULL,"
-    "                   value TEXT NOT NULL, PRIMARY KEY(entry, attr)) WITHOUT ROWID;",
+	"CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE entry(id INTEGER PRIMARY KEY, path TEXT NOT NULL, key TEXT NOT NULL,"
+	"                   UNIQUE(path, key));"
+	"CREATE INDEX entry_order ON entry(path, id);"
+	"CREATE TABLE value(entry INTEGER NOT NULL REFERENCES entry(id), attr TEXT NOT NULL,"
+	"                   value TEXT NOT NULL, PRIMARY KEY(entry, attr)) WITHOUT ROWID;",
 };
 
 struct store {
@@ -74,7 +74,7 @@ const char *store_errmsg(const struct store *st)
 static sqlite3_stmt *get(struct store *st, enum stmt s)
 {
 	if (!st->stmt[s] && sqlite3_prepare_v3(st->db, stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
-	                                       &st->stmt[s], NULL) != SQLITE_OK) {
+					       &st->stmt[s], NULL) != SQLITE_OK) {
 		fail(st, "prepare");
 		return NULL;
 	}
@@ -117,8 +117,8 @@ static int migrate(struct store *st)
 	if (version > STORE_SCHEMA_VERSION) {
 		store_rollback(st);
 		snprintf(st->err, sizeof st->err,
-		         "the store has schema version %d; this appsh knows up to %d", version,
-		         STORE_SCHEMA_VERSION);
+			 "the store has schema version %d; this appsh knows up to %d", version,
+			 STORE_SCHEMA_VERSION);
 		return STORE_NEWER;
 	}
 	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
@@ -136,7 +136,7 @@ static int migrate(struct store *st)
 		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
 			memset(rnd, 0, sizeof rnd);
 		snprintf(serial, sizeof serial, "APPSH%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1],
-		         rnd[2], rnd[3], rnd[4], rnd[5]);
+			 rnd[2], rnd[3], rnd[4], rnd[5]);
 		snprintf(now, sizeof now, "%lld", (long long)time(NULL));
 		if (store_meta_set(st, "serial", serial) || store_meta_set(st, "created", now)) {
 			store_rollback(st);
@@ -159,7 +159,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
-		         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);
 		return STORE_ERR;
 	}

@@ -23,7 +23,7 @@ struct store;
 
 enum {
 	STORE_OK = 0,
-	STORE_ERR = -1,   /* SQLite failed; see store_errmsg() */
+	STORE_ERR = -1,	  /* SQLite failed; see store_errmsg() */
 	STORE_NEWER = -2, /* the file was written by a newer appsh */
 };
 

@@ -27,8 +27,8 @@ static int check_passed, check_failed;
 		} else {                                                                           \
 			check_failed++;                                                            \
 			fprintf(stderr, "%s:%d: got  [%s]\n%*swant [%s]\n", __FILE__, __LINE__,    \
-			        g_ ? g_ : "(null)", (int)strlen(__FILE__) + 8, "",                 \
-			        w_ ? w_ : "(null)");                                               \
+				g_ ? g_ : "(null)", (int)strlen(__FILE__) + 8, "",                 \
+				w_ ? w_ : "(null)");                                               \
 		}                                                                                  \
 	} while (0)
 

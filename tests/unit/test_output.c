@@ -89,37 +89,37 @@ static const char *grep_err(int argc, char *const argv[])
 static const char numbers[] = "one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\nnine\nten\n";
 
 static const char show[] = "config system interface\n"
-                           "    edit \"port1\"\n"
-                           "        set vdom \"root\"\n"
-                           "        set ip 192.168.1.99 255.255.255.0\n"
-                           "        set allowaccess ping https ssh\n"
-                           "        set type physical\n"
-                           "    next\n"
-                           "    edit \"port2\"\n"
-                           "        set vdom \"root\"\n"
-                           "        set ip 10.0.0.1 255.255.255.0\n"
-                           "        set type physical\n"
-                           "    next\n"
-                           "    edit \"port3\"\n"
-                           "        set vdom \"root\"\n"
-                           "        set allowaccess ping\n"
-                           "        set type physical\n"
-                           "    next\n"
-                           "end\n"
-                           "config system dns\n"
-                           "    set primary 8.8.8.8\n"
-                           "end\n"
-                           "config vpn ipsec phase1-interface\n"
-                           "    edit \"vpn1\"\n"
-                           "        set interface \"port1\"\n"
-                           "        config ipv4-exclude-range\n"
-                           "            edit 1\n"
-                           "                set start-ip 10.1.1.1\n"
-                           "            next\n"
-                           "        end\n"
-                           "        set psksecret ENC c2VjcmV0\n"
-                           "    next\n"
-                           "end\n";
+			   "    edit \"port1\"\n"
+			   "        set vdom \"root\"\n"
+			   "        set ip 192.168.1.99 255.255.255.0\n"
+			   "        set allowaccess ping https ssh\n"
+			   "        set type physical\n"
+			   "    next\n"
+			   "    edit \"port2\"\n"
+			   "        set vdom \"root\"\n"
+			   "        set ip 10.0.0.1 255.255.255.0\n"
+			   "        set type physical\n"
+			   "    next\n"
+			   "    edit \"port3\"\n"
+			   "        set vdom \"root\"\n"
+			   "        set allowaccess ping\n"
+			   "        set type physical\n"
+			   "    next\n"
+			   "end\n"
+			   "config system dns\n"
+			   "    set primary 8.8.8.8\n"
+			   "end\n"
+			   "config vpn ipsec phase1-interface\n"
+			   "    edit \"vpn1\"\n"
+			   "        set interface \"port1\"\n"
+			   "        config ipv4-exclude-range\n"
+			   "            edit 1\n"
+			   "                set start-ip 10.1.1.1\n"
+			   "            next\n"
+			   "        end\n"
+			   "        set psksecret ENC c2VjcmV0\n"
+			   "    next\n"
+			   "end\n";
 
 static void test_plain(void)
 {
@@ -184,10 +184,10 @@ static void test_grep_context(void)
 	CHECK_STR(grep_run("-B2 ^f", numbers), "two\nthree\nfour\nfive\n");
 	CHECK_STR(grep_run("-B1 ^s", numbers), "five\nsix\nseven\n");
 	CHECK_STR(grep_run("-C1 -n ^t", numbers),
-	          "1-one\n2:two\n3:three\n4-four\n--\n9-nine\n10:ten\n");
+		  "1-one\n2:two\n3:three\n4-four\n--\n9-nine\n10:ten\n");
 	CHECK_STR(grep_run("-nC 1 six", numbers), "5-five\n6:six\n7-seven\n");
 	CHECK_STR(grep_run("-B1 -A0 -n ^t", numbers),
-	          "1-one\n2:two\n3:three\n--\n9-nine\n10:ten\n");
+		  "1-one\n2:two\n3:three\n--\n9-nine\n10:ten\n");
 	/* -A0 still separates groups, as in GNU grep. */
 	CHECK_STR(grep_run("-A0 ^t", numbers), "two\nthree\n--\nten\n");
 	/* -A/-B win over -C in either order. */
@@ -199,51 +199,51 @@ static void test_grep_context(void)
 static void test_grep_config(void)
 {
 	CHECK_STR(grep_run("-f allowaccess", show), "config system interface\n"
-	                                            "    edit \"port1\"\n"
-	                                            "        set allowaccess ping https ssh <---\n"
-	                                            "    next\n"
-	                                            "    edit \"port3\"\n"
-	                                            "        set allowaccess ping <---\n"
-	                                            "    next\n"
-	                                            "end\n");
+						    "    edit \"port1\"\n"
+						    "        set allowaccess ping https ssh <---\n"
+						    "    next\n"
+						    "    edit \"port3\"\n"
+						    "        set allowaccess ping <---\n"
+						    "    next\n"
+						    "end\n");
 	CHECK_STR(grep_run("-f start-ip", show), "config vpn ipsec phase1-interface\n"
-	                                         "    edit \"vpn1\"\n"
-	                                         "        config ipv4-exclude-range\n"
-	                                         "            edit 1\n"
-	                                         "                set start-ip 10.1.1.1 <---\n"
-	                                         "            next\n"
-	                                         "        end\n"
-	                                         "    next\n"
-	                                         "end\n");
+						 "    edit \"vpn1\"\n"
+						 "        config ipv4-exclude-range\n"
+						 "            edit 1\n"
+						 "                set start-ip 10.1.1.1 <---\n"
+						 "            next\n"
+						 "        end\n"
+						 "    next\n"
+						 "end\n");
 	/* Matches on context lines themselves, in two different blocks. */
 	CHECK_STR(grep_run("-f port2\\|dns", show), "config system interface\n"
-	                                            "    edit \"port2\" <---\n"
-	                                            "    next\n"
-	                                            "end\n"
-	                                            "config system dns <---\n"
-	                                            "end\n");
+						    "    edit \"port2\" <---\n"
+						    "    next\n"
+						    "end\n"
+						    "config system dns <---\n"
+						    "end\n");
 	/* The -B lines include "edit": it is printed once. */
 	CHECK_STR(grep_run("-fB2 set.ip", show), "config system interface\n"
-	                                         "    edit \"port1\"\n"
-	                                         "        set vdom \"root\"\n"
-	                                         "        set ip 192.168.1.99 255.255.255.0 <---\n"
-	                                         "    next\n"
-	                                         "    edit \"port2\"\n"
-	                                         "        set vdom \"root\"\n"
-	                                         "        set ip 10.0.0.1 255.255.255.0 <---\n"
-	                                         "    next\n"
-	                                         "end\n");
+						 "    edit \"port1\"\n"
+						 "        set vdom \"root\"\n"
+						 "        set ip 192.168.1.99 255.255.255.0 <---\n"
+						 "    next\n"
+						 "    edit \"port2\"\n"
+						 "        set vdom \"root\"\n"
+						 "        set ip 10.0.0.1 255.255.255.0 <---\n"
+						 "    next\n"
+						 "end\n");
 	CHECK_STR(grep_run("-fn -A1 8.8.8.8", show),
-	          "19-config system dns\n20:    set primary 8.8.8.8 <---\n21-end\n");
+		  "19-config system dns\n20:    set primary 8.8.8.8 <---\n21-end\n");
 	CHECK_STR(grep_run("-fi PSKSECRET", show), "config vpn ipsec phase1-interface\n"
-	                                           "    edit \"vpn1\"\n"
-	                                           "        set psksecret ENC c2VjcmV0 <---\n"
-	                                           "    next\n"
-	                                           "end\n");
+						   "    edit \"vpn1\"\n"
+						   "        set psksecret ENC c2VjcmV0 <---\n"
+						   "    next\n"
+						   "end\n");
 	CHECK_STR(grep_run("-fc set", show), "14\n");
 	/* Lines outside any config block are printed alone. */
 	CHECK_STR(grep_run("-f x", "#config-version=x\nconfig a\nend\n"),
-	          "#config-version=x <---\n");
+		  "#config-version=x <---\n");
 	CHECK_STR(grep_run("-f nomatch", show), "");
 }
 
@@ -298,15 +298,15 @@ static void test_grep_errors(void)
 static void test_grep_usage(void)
 {
 	static const char usage[] = "Usage: grep [-invfcABC] PATTERN\n"
-	                            "Options:\n"
-	                            "\t-i      Ignore case distinctions\n"
-	                            "\t-n      Print line number with output lines\n"
-	                            "\t-v      Select non-matching lines\n"
-	                            "\t-f      Print fortinet config context\n"
-	                            "\t-c      Only print count of matching lines\n"
-	                            "\t-A      Print NUM lines of trailing context\n"
-	                            "\t-B      Print NUM lines of leading context\n"
-	                            "\t-C      Print NUM lines of output context\n";
+				    "Options:\n"
+				    "\t-i      Ignore case distinctions\n"
+				    "\t-n      Print line number with output lines\n"
+				    "\t-v      Select non-matching lines\n"
+				    "\t-f      Print fortinet config context\n"
+				    "\t-c      Only print count of matching lines\n"
+				    "\t-A      Print NUM lines of trailing context\n"
+				    "\t-B      Print NUM lines of leading context\n"
+				    "\t-C      Print NUM lines of output context\n";
 
 	CHECK_STR(grep_run("-h", show), usage);
 	CHECK_STR(grep_run("-h", ""), usage);
