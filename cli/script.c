@@ -6,9 +6,10 @@
  * In script mode the commits of a run are grouped into one SQLite
  * transaction (each commit still a savepoint of its own, checked for
  * conflicts and rolled back alone when it fails).  The group is made
- * durable whenever the script would wait for more input and at the end,
- * so a bulk import costs one fsync while a slow producer never holds the
- * write lock while it thinks.
+ * durable before the script waits for more input, before any top-level
+ * command (which may print what was committed) and at the end.  So a bulk
+ * import costs one fsync, a slow producer never holds the write lock while
+ * it thinks, and nothing the shell reports can be lost to a kill -9.
  */
 #include <errno.h>
 #include <poll.h>
@@ -188,6 +189,10 @@ int cli_run_line(struct cli *cli, const char *line, size_t len, bool *secret, bo
 		cli_tokens_free(&t);
 		return t.argc ? cli_fail(cli, -61, "command", "|", NULL) : 0;
 	}
+	if (cli->batch && cli->mode == CLI_MODE_TOP && cli_session_flush(cli) != 0) {
+		cli_tokens_free(&t);
+		return -1;
+	}
 	cli_run_fn run = cli_walk(cli, words, t.argv, &a);
 	*secret = a.secret;
 	if (run && t.pipe >= 0)
@@ -279,11 +284,11 @@ static int reader_line(struct reader *r, char **line, size_t *len)
 /* Makes the grouped commits durable; reports a failure against line. */
 static int flush_batch(struct cli *cli, int line)
 {
-	if (!store_in_transaction(cli->st) || store_commit(cli->st) == STORE_OK)
+	char prefix[32];
+	if (cli_session_flush(cli) == 0)
 		return 0;
-	fprintf(stderr, "line %d: saving to the store failed: %s; the commits before it are lost\n",
-		line, store_errmsg(cli->st));
-	store_rollback(cli->st);
+	snprintf(prefix, sizeof prefix, "line %d: ", line);
+	cli_flush_errors(cli, prefix);
 	return -1;
 }
 

@@ -443,3 +443,15 @@ store_error:
 		store_rollback(cli->st);
 	return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 }
+
+int cli_session_flush(struct cli *cli)
+{
+	char msg[400];
+	if (!store_in_transaction(cli->st) || store_commit(cli->st) == STORE_OK)
+		return 0;
+	snprintf(msg, sizeof msg, "saving to the store failed: %s; the changes since the last "
+				  "save are lost",
+		 store_errmsg(cli->st));
+	store_rollback(cli->st);
+	return cli_fail(cli, -1, NULL, NULL, msg);
+}

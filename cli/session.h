@@ -103,6 +103,9 @@ void cli_free_values(const struct schema_node *node, char **vals);
 
 /* Commits the candidate; on conflict or error nothing is written. 0 or -1. */
 int cli_session_commit(struct cli *cli);
+/* Script mode: makes the commits grouped so far durable.  0 or -1 (error
+ * recorded; the grouped commits are lost and the message says so). */
+int cli_session_flush(struct cli *cli);
 /* Drops the candidate. */
 void cli_session_discard(struct cli *cli);
 
