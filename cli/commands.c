@@ -170,6 +170,14 @@ static bool has_sets(const struct schema_node *node, char *const *vals)
 	return false;
 }
 
+/* Stops at the first key: ctx->rc tells whether the table has any. */
+static int count_one(void *arg, const char *key)
+{
+	(void)key;
+	((struct each_ctx *)arg)->rc = 1;
+	return 1;
+}
+
 /* Prints the `config ... end` block of an object or table, or one entry. */
 static int show_node(struct cli *cli, const struct schema_node *node, const char *path,
 		     const char *key, bool full, bool always)
@@ -200,6 +208,13 @@ static int show_node(struct cli *cli, const struct schema_node *node, const char
 		rc = show_entry(&ctx, key) ? ctx.rc : 0;
 		cli_out_printf(cli->out, "end\n");
 		return rc;
+	}
+	if (!always && !full) { /* the whole-config `show` leaves out empty tables */
+		struct each_ctx any = {cli, node, path, full, 0};
+		if (with_table(cli, node, path, count_one, &any) != 0)
+			return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+		if (!any.rc)
+			return 0;
 	}
 	cli_out_printf(cli->out, "config %s\n", path);
 	rc = with_table(cli, node, path, show_entry, &ctx);
