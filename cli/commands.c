@@ -40,7 +40,8 @@ static char **view(struct cli *cli, const struct schema_node *node, const char *
 	return vals;
 }
 
-/* Runs fn for each key of the table at path in this session's view. */
+/* Runs fn for each key of the table at path in this session's view;
+ * returns the store's status (fn reports its own through ctx->rc). */
 struct each_ctx {
 	struct cli *cli;
 	const struct schema_node *node;
@@ -60,7 +61,7 @@ static int with_table(struct cli *cli, const struct schema_node *node, const cha
 	int rc = cli_entry_keys(cli, fn, ctx);
 	cli->node = saved;
 	memcpy(cli->path, saved_path, sizeof saved_path);
-	return rc == STORE_OK ? ctx->rc : -1;
+	return rc;
 }
 
 /* ---- get -------------------------------------------------------------- */
@@ -124,7 +125,7 @@ static int do_get(struct cli *cli, const struct schema_node *node, const char *p
 		return rc ? get_entry(cli, node, path, key) : not_found(cli, node, key);
 	}
 	struct each_ctx ctx = {cli, node, path, false, 0};
-	if (with_table(cli, node, path, summary_one, &ctx) != 0)
+	if (with_table(cli, node, path, summary_one, &ctx) != STORE_OK || ctx.rc)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 	return 0;
 }
@@ -211,13 +212,13 @@ static int show_node(struct cli *cli, const struct schema_node *node, const char
 	}
 	if (!always && !full) { /* the whole-config `show` leaves out empty tables */
 		struct each_ctx any = {cli, node, path, full, 0};
-		if (with_table(cli, node, path, count_one, &any) != 0)
+		if (with_table(cli, node, path, count_one, &any) != STORE_OK)
 			return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 		if (!any.rc)
 			return 0;
 	}
 	cli_out_printf(cli->out, "config %s\n", path);
-	rc = with_table(cli, node, path, show_entry, &ctx);
+	rc = with_table(cli, node, path, show_entry, &ctx) != STORE_OK || ctx.rc;
 	cli_out_printf(cli->out, "end\n");
 	return rc ? cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st)) : 0;
 }
