@@ -40,29 +40,14 @@ static char **view(struct cli *cli, const struct schema_node *node, const char *
 	return vals;
 }
 
-/* Runs fn for each key of the table at path in this session's view;
- * returns the store's status (fn reports its own through ctx->rc). */
+/* State for the callbacks that run once per table key. */
 struct each_ctx {
 	struct cli *cli;
 	const struct schema_node *node;
 	const char *path;
 	bool full;
-	int rc;
+	int rc; /* set by the callback: -1 error, or a finding */
 };
-
-static int with_table(struct cli *cli, const struct schema_node *node, const char *path,
-		      int (*fn)(void *, const char *), struct each_ctx *ctx)
-{
-	const struct schema_node *saved = cli->node;
-	char saved_path[sizeof cli->path];
-	memcpy(saved_path, cli->path, sizeof saved_path);
-	cli->node = node;
-	snprintf(cli->path, sizeof cli->path, "%s", path);
-	int rc = cli_entry_keys(cli, fn, ctx);
-	cli->node = saved;
-	memcpy(cli->path, saved_path, sizeof saved_path);
-	return rc;
-}
 
 /* ---- get -------------------------------------------------------------- */
 
@@ -125,7 +110,7 @@ static int do_get(struct cli *cli, const struct schema_node *node, const char *p
 		return rc ? get_entry(cli, node, path, key) : not_found(cli, node, key);
 	}
 	struct each_ctx ctx = {cli, node, path, false, 0};
-	if (with_table(cli, node, path, summary_one, &ctx) != STORE_OK || ctx.rc)
+	if (cli_entry_keys(cli, node, path, summary_one, &ctx) != STORE_OK || ctx.rc)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 	return 0;
 }
@@ -212,13 +197,13 @@ static int show_node(struct cli *cli, const struct schema_node *node, const char
 	}
 	if (!always && !full) { /* the whole-config `show` leaves out empty tables */
 		struct each_ctx any = {cli, node, path, full, 0};
-		if (with_table(cli, node, path, count_one, &any) != STORE_OK)
+		if (cli_entry_keys(cli, node, path, count_one, &any) != STORE_OK)
 			return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 		if (!any.rc)
 			return 0;
 	}
 	cli_out_printf(cli->out, "config %s\n", path);
-	rc = with_table(cli, node, path, show_entry, &ctx) != STORE_OK || ctx.rc;
+	rc = cli_entry_keys(cli, node, path, show_entry, &ctx) != STORE_OK || ctx.rc;
 	cli_out_printf(cli->out, "end\n");
 	return rc ? cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st)) : 0;
 }
@@ -413,7 +398,7 @@ static int cmd_purge(struct cli *cli, const struct cli_args *a)
 	if (cli->interactive && !cli_confirm(cli, "This operation will clear all table entries!\n"
 						  "Do you want to continue? (y/n)"))
 		return 0;
-	if (cli_entry_keys(cli, purge_one, cli) != STORE_OK)
+	if (cli_entry_keys(cli, cli->node, cli->path, purge_one, cli) != STORE_OK)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 	return 0;
 }

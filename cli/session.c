@@ -108,17 +108,26 @@ static int take_value(void *arg, const char *attr, const char *value)
 	return 0;
 }
 
-int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
-		    const char *key, char **vals)
+/* cli_load_values, also giving the entry's id when it exists. */
+static int load_values(struct cli *cli, const char *path, const struct schema_node *node,
+		       const char *key, char **vals, int64_t *idp)
 {
 	int64_t id;
 	int rc = store_entry_find(cli->st, path, key, &id);
+	if (idp)
+		*idp = id;
 	if (rc == 1) {
 		void *ctx[2] = {(void *)node, vals};
 		if (store_values(cli->st, id, take_value, ctx) != STORE_OK)
 			return STORE_ERR;
 	}
 	return rc;
+}
+
+int cli_load_values(struct cli *cli, const char *path, const struct schema_node *node,
+		    const char *key, char **vals)
+{
+	return load_values(cli, path, node, key, vals, NULL);
 }
 
 void cli_free_values(const struct schema_node *node, char **vals)
@@ -277,6 +286,7 @@ int cli_entry_exists(struct cli *cli, const char *key)
 
 struct keys_ctx {
 	struct cli *cli;
+	bool staged; /* the table being edited: apply the staged entries */
 	int (*cb)(void *, const char *);
 	void *arg;
 	char **seen; /* staged keys also found in the store */
@@ -286,7 +296,7 @@ struct keys_ctx {
 static int key_from_store(void *arg, const char *key)
 {
 	struct keys_ctx *k = arg;
-	struct cli_entry *e = find(k->cli, key);
+	struct cli_entry *e = k->staged ? find(k->cli, key) : NULL;
 	if (e) {
 		char **s = realloc(k->seen, (k->nseen + 1) * sizeof *s);
 		if (!s)
@@ -299,12 +309,13 @@ static int key_from_store(void *arg, const char *key)
 	return k->cb(k->arg, key);
 }
 
-int cli_entry_keys(struct cli *cli, int (*cb)(void *arg, const char *key), void *arg)
+int cli_entry_keys(struct cli *cli, const struct schema_node *node, const char *path,
+		   int (*cb)(void *arg, const char *key), void *arg)
 {
-	struct keys_ctx k = {cli, cb, arg, NULL, 0};
-	int rc = store_entry_keys(cli->st, cli->path, key_from_store, &k);
+	struct keys_ctx k = {cli, node == cli->node && strcmp(path, cli->path) == 0, cb, arg};
+	int rc = store_entry_keys(cli->st, path, key_from_store, &k);
 	/* Then the entries this session created, in the order it made them. */
-	for (struct cli_entry *e = cli->cand; rc == STORE_OK && e; e = e->next) {
+	for (struct cli_entry *e = k.staged ? cli->cand : NULL; rc == STORE_OK && e; e = e->next) {
 		bool seen = false;
 		for (size_t i = 0; i < k.nseen && !seen; i++)
 			seen = k.seen[i] == e->key;
@@ -377,10 +388,8 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 
 	if (!now)
 		return -1;
-	int found = cli_load_values(cli, cli->path, node, e->key, now);
+	int found = load_values(cli, cli->path, node, e->key, now, &id);
 	if (found < 0 || check_conflict(cli, e, now, found == 1) != 0)
-		goto out;
-	if (found == 1 && store_entry_find(cli->st, cli->path, e->key, &id) < 0)
 		goto out;
 	if (!e->exists) {
 		rc = found == 1 ? store_entry_delete(cli->st, id) : 0;
@@ -449,8 +458,9 @@ int cli_session_flush(struct cli *cli)
 	char msg[400];
 	if (!store_in_transaction(cli->st) || store_commit(cli->st) == STORE_OK)
 		return 0;
-	snprintf(msg, sizeof msg, "saving to the store failed: %s; the changes since the last "
-				  "save are lost",
+	snprintf(msg, sizeof msg,
+		 "saving to the store failed: %s; the changes since the last "
+		 "save are lost",
 		 store_errmsg(cli->st));
 	store_rollback(cli->st);
 	return cli_fail(cli, -1, NULL, NULL, msg);

@@ -88,8 +88,10 @@ bool cli_session_dirty(const struct cli *cli);
 struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create);
 /* Whether key exists in this session's view of the current table. */
 int cli_entry_exists(struct cli *cli, const char *key);
-/* Calls cb for each key in this session's view, in table order. */
-int cli_entry_keys(struct cli *cli, int (*cb)(void *arg, const char *key), void *arg);
+/* Calls cb for each key of the table at path in table order: this
+ * session's view when it is editing that table, else the committed keys. */
+int cli_entry_keys(struct cli *cli, const struct schema_node *node, const char *path,
+		   int (*cb)(void *arg, const char *key), void *arg);
 
 /* Whether attribute i of node is visible given the values vals. */
 bool cli_attr_visible(const struct schema_node *node, char *const *vals, int i);

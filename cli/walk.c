@@ -94,22 +94,8 @@ static int gather_key(void *arg, const char *key)
 /* Existing keys of the table a->node, for `edit ?` and TAB. */
 static void add_keys(struct walk *w, const struct cli_node *node)
 {
-	struct cli *cli = w->cli;
-	if (!w->keys) {
-		if (cli->node == w->a->node) {
-			cli_entry_keys(cli, gather_key, w);
-		} else {
-			/* A table named by path at the top level: committed keys. */
-			const struct schema_node *saved = cli->node;
-			char path[sizeof cli->path];
-			memcpy(path, cli->path, sizeof path);
-			cli->node = w->a->node;
-			snprintf(cli->path, sizeof cli->path, "%s", w->a->path);
-			cli_entry_keys(cli, gather_key, w);
-			cli->node = saved;
-			memcpy(cli->path, path, sizeof path);
-		}
-	}
+	if (!w->keys)
+		cli_entry_keys(w->cli, w->a->node, w->a->path, gather_key, w);
 	for (size_t i = 0; i < w->nkeys; i++)
 		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
 }
