@@ -32,6 +32,13 @@ json_stat() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])][sys.argv[3]])' "$@"
 }
 
+# json_cpu FILE INDEX: mean CPU time (user + system, seconds) of one command
+# in hyperfine's JSON export; less disturbed than wall time by other work on
+# the machine.
+json_cpu() {
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print(r["user"] + r["system"])' "$@"
+}
+
 # ratio A B: A/B to two decimals.
 ratio() {
 	python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"
@@ -47,8 +54,8 @@ verdict() {
 	python3 -c 'import sys; print("met" if float(sys.argv[1]) <= float(sys.argv[2]) else "MISSED")' "$1" "$2"
 }
 
-# summary MEASURE APPSH REFERENCE RESULT TARGET VERDICT: one row of the summary
-# table that run-all.sh prints (tab-separated, in $BENCH_OUT/summary.tsv).
+# summary MEASURE APPSH REFERENCE RESULT CPU-RATIO TARGET VERDICT: one row
+# of the table that run-all.sh prints (tab-separated, $BENCH_OUT/summary.tsv).
 summary() {
 	local IFS=$'\t'
 	echo "$*" >>"$BENCH_OUT/summary.tsv"

@@ -2,6 +2,7 @@
 # startup.sh - start-up cost: `appsh -c 'get system mail 1'` against the
 # sqlite3 tool reading the same entry from the same store, side by side in
 # one hyperfine run.  Target: median <= 3x sqlite3's.
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 need_tools
 
@@ -58,6 +59,7 @@ A=$(json_stat "$BENCH_OUT/startup.json" 0 median)
 B=$(json_stat "$BENCH_OUT/startup.json" 1 median)
 R=$(ratio "$A" "$B")
 V=$(verdict "$R" 3)
+CPU=$(ratio "$(json_cpu "$BENCH_OUT/startup.json" 0)" "$(json_cpu "$BENCH_OUT/startup.json" 1)")
 echo
-echo "startup: median appsh $(ms "$A") ms, sqlite3 $(ms "$B") ms: ratio ${R}x (target <= 3x: $V)"
-summary "start-up, median" "$(ms "$A") ms" "$(ms "$B") ms" "${R}x" "<= 3x" "$V"
+echo "startup: median appsh $(ms "$A") ms, sqlite3 $(ms "$B") ms: ratio ${R}x (target <= 3x: $V); CPU time ratio ${CPU}x"
+summary "start-up, median" "$(ms "$A") ms" "$(ms "$B") ms" "${R}x" "${CPU}x" "<= 3x" "$V"

@@ -19,8 +19,9 @@
  */
 int cli_run_line(struct cli *cli, const char *line, size_t len, bool *secret, bool *understood);
 
-/* Prints the `?` listing for the words of t (what may come next). */
-void cli_print_help(struct cli *cli, const struct cli_tokens *t);
+/* Prints the `?` listing for the words of t (what may come next); -1 with
+ * the error recorded when the words before the cursor do not parse. */
+int cli_print_help(struct cli *cli, const struct cli_tokens *t);
 
 /*
  * TAB on line: returns the malloc'd text to insert at the end of the line

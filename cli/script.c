@@ -76,7 +76,7 @@ static int split_cursor(const struct cli_tokens *t, const char **partial)
 	return n;
 }
 
-void cli_print_help(struct cli *cli, const struct cli_tokens *t)
+int cli_print_help(struct cli *cli, const struct cli_tokens *t)
 {
 	struct cli_choices c;
 	const char *partial;
@@ -86,12 +86,14 @@ void cli_print_help(struct cli *cli, const struct cli_tokens *t)
 		bool grep = t->pipe < n;
 		printf("%s\n", grep ? "Usage: grep [-invfcABC] PATTERN  (| grep -h for details)"
 				    : "grep  Print lines that match a pattern.");
-		return;
+		return 0;
 	}
 	cli_choices(cli, n, t->argv, partial, &c);
-	if (!c.error)
+	bool error = c.error;
+	if (!error)
 		cli_print_choices(cli, &c);
 	cli_choices_free(&c);
+	return error ? -1 : 0;
 }
 
 char *cli_complete(struct cli *cli, const char *line, size_t len, struct cli_choices *list)
@@ -179,15 +181,16 @@ int cli_run_line(struct cli *cli, const char *line, size_t len, bool *secret, bo
 		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	}
 	if (t.help) {
-		cli_print_help(cli, &t);
-		*understood = true;
+		rc = cli_print_help(cli, &t);
+		*understood = rc == 0;
 		cli_tokens_free(&t);
-		return 0;
+		return rc;
 	}
 	int words = t.pipe >= 0 ? t.pipe - 1 : t.argc;
 	if (words == 0) {
+		bool pipe = t.argc > 0;
 		cli_tokens_free(&t);
-		return t.argc ? cli_fail(cli, -61, "command", "|", NULL) : 0;
+		return pipe ? cli_fail(cli, -61, "command", "|", NULL) : 0;
 	}
 	if (cli->batch && cli->mode == CLI_MODE_TOP && cli_session_flush(cli) != 0) {
 		cli_tokens_free(&t);
@@ -221,7 +224,7 @@ struct reader {
 /* True when a whole line can be had without waiting. */
 static bool reader_ready(struct reader *r)
 {
-	if (r->text || r->eof || memchr(r->buf + r->pos, '\n', r->len - r->pos))
+	if (r->text || r->eof || (r->buf && memchr(r->buf + r->pos, '\n', r->len - r->pos)))
 		return true;
 	struct pollfd p = {.fd = r->fd, .events = POLLIN};
 	return poll(&p, 1, 0) > 0;
@@ -244,13 +247,13 @@ static int reader_line(struct reader *r, char **line, size_t *len)
 	}
 	bool too_long = false;
 	for (;;) {
-		char *nl = memchr(r->buf + r->pos, '\n', r->len - r->pos);
+		char *nl = r->buf ? memchr(r->buf + r->pos, '\n', r->len - r->pos) : NULL;
 		if (nl || (r->eof && r->pos < r->len)) {
 			size_t n = nl ? (size_t)(nl - (r->buf + r->pos)) : r->len - r->pos;
 			*line = r->buf + r->pos;
 			*len = n && (*line)[n - 1] == '\r' ? n - 1 : n;
 			r->pos += n + (nl != NULL);
-			return too_long ? -1 : 1;
+			return too_long || n > MAX_LINE ? -1 : 1;
 		}
 		if (r->eof)
 			return too_long ? -1 : 0;
@@ -374,20 +377,22 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 			snprintf(prefix, sizeof prefix, "line %d: ", first);
 			cli_flush_errors(cli, prefix);
 			status = 1;
-			if (stop_on_error) {
+			if (stop_on_error)
 				cli_session_leave(cli); /* drop this block's staged edits */
-				break;
-			}
 		}
 		free(acc);
 		acc = NULL;
 		acclen = 0;
-		if (cli->done)
+		if (cli->done || (status && stop_on_error))
 			break;
 	}
-	if (acc) { /* input ended inside a quote or after a backslash */
-		fprintf(stderr, "line %d: input ended inside a quoted value\n", first);
-		status = 1;
+	if (acc) { /* input ended inside a quote or after a backslash: say which */
+		bool secret, understood;
+		if (cli_run_line(cli, acc, acclen, &secret, &understood) != 0) {
+			snprintf(prefix, sizeof prefix, "line %d: ", first);
+			cli_flush_errors(cli, prefix);
+			status = 1;
+		}
 		free(acc);
 	}
 	if (cli->mode != CLI_MODE_TOP && cli_session_dirty(cli)) {

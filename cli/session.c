@@ -61,7 +61,9 @@ void cli_error(struct cli *cli, const char *fmt, ...)
 	cli->err = e;
 }
 
-/* Echoes a user's word safely: at most 40 bytes, control bytes as \xNN. */
+/* Echoes a user's word safely: at most 40 bytes, and every byte outside
+ * printable ASCII as \xNN (a raw 0x9b is a terminal escape on some
+ * consoles, and a cut UTF-8 character would garble the line). */
 static void quote_word(const char *w, char *buf, size_t len)
 {
 	size_t o = 0;
@@ -71,7 +73,7 @@ static void quote_word(const char *w, char *buf, size_t len)
 			o += snprintf(buf + o, len - o, "...");
 			break;
 		}
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c >= 0x7f)
 			o += snprintf(buf + o, len - o, "\\x%02x", c);
 		else
 			buf[o++] = (char)c;

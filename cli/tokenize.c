@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* CR is not a blank: a stray CR inside a value must be refused as a
+ * control character, not silently split the value in two. */
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return c == ' ' || c == '\t' || c == '\n';
 }
 
 /* Appends a word of n bytes; the caller owns buf. */

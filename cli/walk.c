@@ -265,7 +265,9 @@ static int match(struct walk *w, const char *tok, bool first)
 	}
 	if (!pick)
 		return cli_fail(w->cli, -61, "command", tok,
-				first && w->cli->mode == CLI_MODE_TOP ? "Unknown action 0" : NULL);
+				!first			       ? NULL
+				: w->cli->mode == CLI_MODE_TOP ? "Unknown action 0"
+							       : "Unknown action");
 	take(w, pick, tok);
 	return 0;
 }

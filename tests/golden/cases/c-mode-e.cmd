@@ -1,0 +1,5 @@
+config system global
+set hostname fw-c
+set timezone 99
+end
+get system global | grep hostname

@@ -1,0 +1,2 @@
+get system dns
+show system "mail
