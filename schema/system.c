@@ -8,14 +8,17 @@
 
 extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
 
-static const struct schema_enum ssl_versions[] = {
-	{"sslv3", "set SSLv3 as the lowest version."},
-	{"tlsv1.0", "set TLSv1.0 as the lowest version."},
-	{"tlsv1.1", "set TLSv1.1 as the lowest version."},
-	{"tlsv1.2", "set TLSv1.2 as the lowest version."},
-	{"tlsv1.3", "set TLSv1.3 as the lowest version."},
-	{0},
-};
+/* The TLS floors, shared by global-ssl-protocol and mail ssl-protocol. */
+/* clang-format off */
+#define SSL_VERSIONS \
+	{"sslv3", "set SSLv3 as the lowest version."}, \
+	{"tlsv1.0", "set TLSv1.0 as the lowest version."}, \
+	{"tlsv1.1", "set TLSv1.1 as the lowest version."}, \
+	{"tlsv1.2", "set TLSv1.2 as the lowest version."}, \
+	{"tlsv1.3", "set TLSv1.3 as the lowest version."}
+/* clang-format on */
+
+static const struct schema_enum ssl_versions[] = {SSL_VERSIONS, {0}};
 
 /* ---- system mail ---------------------------------------------------- */
 
@@ -42,11 +45,7 @@ static const struct schema_enum mail_secure_option[] = {
 static const struct schema_enum mail_ssl_protocol[] = {
 	{"follow-global-ssl-protocol",
 	 "Follow system.global.global-ssl-protocol setting (default)."},
-	{"sslv3", "set SSLv3 as the lowest version."},
-	{"tlsv1.0", "set TLSv1.0 as the lowest version."},
-	{"tlsv1.1", "set TLSv1.1 as the lowest version."},
-	{"tlsv1.2", "set TLSv1.2 as the lowest version."},
-	{"tlsv1.3", "set TLSv1.3 as the lowest version."},
+	SSL_VERSIONS,
 	{0},
 };
 
