@@ -27,9 +27,9 @@ static char **view(struct cli *cli, const struct schema_node *node, const char *
 {
 	*owned = false;
 	if (cli->node == node && strcmp(cli->path, path) == 0) {
-		for (struct cli_entry *e = cli->cand; e; e = e->next)
-			if (strcmp(e->key, key) == 0)
-				return e->val;
+		struct cli_entry *e = cli_entry_find(cli, key);
+		if (e)
+			return e->val;
 	}
 	char **vals = calloc(schema_attr_count(node) + 1, sizeof *vals);
 	if (vals && cli_load_values(cli, path, node, key, vals) < 0) {
@@ -351,12 +351,22 @@ static int cmd_delete(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static int copy_entry(struct cli *cli, const char *from, const char *to, bool remove)
+static int cmd_rename(struct cli *cli, const struct cli_args *a)
 {
-	if (need(cli, from, true) != 0 || need(cli, to, false) != 0)
+	if (need(cli, a->key, true) != 0 || need(cli, a->key2, false) != 0)
 		return -1;
-	struct cli_entry *src = cli_entry_get(cli, from, false);
-	struct cli_entry *dst = src ? cli_entry_get(cli, to, true) : NULL;
+	struct cli_entry *e = cli_entry_get(cli, a->key, false);
+	if (!e || cli_entry_rename(e, a->key2) != 0)
+		return cli_fail(cli, -1, NULL, NULL, e ? "out of memory" : store_errmsg(cli->st));
+	return 0;
+}
+
+static int cmd_clone(struct cli *cli, const struct cli_args *a)
+{
+	if (need(cli, a->key, true) != 0 || need(cli, a->key2, false) != 0)
+		return -1;
+	struct cli_entry *src = cli_entry_get(cli, a->key, false);
+	struct cli_entry *dst = src ? cli_entry_get(cli, a->key2, true) : NULL;
 	if (!dst)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 	for (size_t i = 0, n = schema_attr_count(cli->node); i < n; i++) {
@@ -365,19 +375,7 @@ static int copy_entry(struct cli *cli, const char *from, const char *to, bool re
 		if (src->val[i] && !dst->val[i])
 			return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	}
-	if (remove)
-		src->exists = false;
 	return 0;
-}
-
-static int cmd_rename(struct cli *cli, const struct cli_args *a)
-{
-	return copy_entry(cli, a->key, a->key2, true);
-}
-
-static int cmd_clone(struct cli *cli, const struct cli_args *a)
-{
-	return copy_entry(cli, a->key, a->key2, false);
 }
 
 static int purge_one(void *arg, const char *key)

@@ -187,6 +187,7 @@ static void entry_free(const struct schema_node *node, struct cli_entry *e)
 	cli_free_values(node, e->base);
 	cli_free_values(node, e->val);
 	free(e->key);
+	free(e->stored);
 	free(e);
 }
 
@@ -204,7 +205,7 @@ bool cli_session_dirty(const struct cli *cli)
 {
 	size_t n = cli->node ? schema_attr_count(cli->node) : 0;
 	for (const struct cli_entry *e = cli->cand; e; e = e->next) {
-		if (e->exists != e->base_exists)
+		if (e->exists != e->base_exists || (e->stored && strcmp(e->stored, e->key) != 0))
 			return true;
 		for (size_t i = 0; e->exists && i < n; i++)
 			if ((e->val[i] == NULL) != (e->base[i] == NULL) ||
@@ -231,12 +232,57 @@ void cli_session_leave(struct cli *cli)
 	cli->mode = CLI_MODE_TOP;
 }
 
+/* The name of e's row in the store. */
+static const char *row(const struct cli_entry *e)
+{
+	return e->stored ? e->stored : e->key;
+}
+
+/*
+ * The staged entry called key.  After `delete d` and `rename b to d` two
+ * entries are called d; the one that exists is the one the user means.
+ */
 static struct cli_entry *find(struct cli *cli, const char *key)
 {
+	struct cli_entry *last = NULL;
 	for (struct cli_entry *e = cli->cand; e; e = e->next)
-		if (strcmp(e->key, key) == 0)
-			return e;
-	return NULL;
+		if (strcmp(e->key, key) == 0) {
+			if (e->exists)
+				return e;
+			last = e;
+		}
+	return last;
+}
+
+/* The staged entry that owns the store row called key; a renamed entry
+ * owns its old row even when a new entry took the old name. */
+static struct cli_entry *find_row(struct cli *cli, const char *key)
+{
+	struct cli_entry *plain = NULL;
+	for (struct cli_entry *e = cli->cand; e; e = e->next)
+		if (strcmp(row(e), key) == 0) {
+			if (e->stored)
+				return e;
+			plain = plain ? plain : e;
+		}
+	return plain;
+}
+
+struct cli_entry *cli_entry_find(struct cli *cli, const char *key)
+{
+	return find(cli, key);
+}
+
+int cli_entry_rename(struct cli_entry *e, const char *to)
+{
+	char *key = strdup(to);
+	if (!key || (!e->stored && e->base_exists && !(e->stored = strdup(e->key)))) {
+		free(key);
+		return -1;
+	}
+	free(e->key);
+	e->key = key;
+	return 0;
 }
 
 struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create)
@@ -259,7 +305,9 @@ struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create)
 	if (!e || !(e->key = strdup(key)) || !(e->base = new_values(node)) ||
 	    !(e->val = new_values(node)))
 		goto fail;
-	int rc = cli_load_values(cli, cli->path, node, key, e->base);
+	/* A renamed entry owns the old row: a new entry of that name is new. */
+	struct cli_entry *owner = find_row(cli, key);
+	int rc = owner && owner->stored ? 0 : cli_load_values(cli, cli->path, node, key, e->base);
 	if (rc < 0)
 		goto fail;
 	e->base_exists = rc == 1;
@@ -283,6 +331,8 @@ int cli_entry_exists(struct cli *cli, const char *key)
 	int64_t id;
 	if (e)
 		return e->exists;
+	if (find_row(cli, key)) /* its row was renamed away */
+		return 0;
 	return store_entry_find(cli->st, cli->path, key, &id);
 }
 
@@ -298,7 +348,7 @@ struct keys_ctx {
 static int key_from_store(void *arg, const char *key)
 {
 	struct keys_ctx *k = arg;
-	struct cli_entry *e = k->staged ? find(k->cli, key) : NULL;
+	struct cli_entry *e = k->staged ? find_row(k->cli, key) : NULL;
 	if (e) {
 		char **s = realloc(k->seen, (k->nseen + 1) * sizeof *s);
 		if (!s)
@@ -307,6 +357,7 @@ static int key_from_store(void *arg, const char *key)
 		k->seen[k->nseen++] = e->key;
 		if (!e->exists)
 			return 0;
+		key = e->key; /* renamed in place: listed at its old position */
 	}
 	return k->cb(k->arg, key);
 }
@@ -390,12 +441,21 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 
 	if (!now)
 		return -1;
-	int found = load_values(cli, cli->path, node, e->key, now, &id);
+	int found = load_values(cli, cli->path, node, row(e), now, &id);
 	if (found < 0 || check_conflict(cli, e, now, found == 1) != 0)
 		goto out;
 	if (!e->exists) {
 		rc = found == 1 ? store_entry_delete(cli->st, id) : 0;
 		goto out;
+	}
+	if (found == 1 && e->stored && strcmp(e->stored, e->key) != 0) {
+		int64_t other;
+		int taken = store_entry_find(cli->st, cli->path, e->key, &other);
+		if (taken == 1)
+			cli_error(cli, "%s \"%.64s\" was created by another session meanwhile",
+				  cli->path, e->key);
+		if (taken != 0 || store_entry_rename(cli->st, id, e->key) != STORE_OK)
+			goto out;
 	}
 	bool changes = node->kind == SCHEMA_TABLE && found != 1;
 	for (size_t i = 0; i < n && !changes; i++)

@@ -34,7 +34,8 @@ enum cli_mode {
 
 /* One table entry (or the single object, key "") as this session sees it. */
 struct cli_entry {
-	char *key;
+	char *key;	  /* the name in the candidate */
+	char *stored;	  /* after `rename`: the name of its row in the store */
 	bool base_exists; /* in the store when this session first touched it */
 	bool exists;	  /* in the candidate */
 	char **base;	  /* committed values then, by attribute index; NULL = default */
@@ -86,6 +87,10 @@ bool cli_session_dirty(const struct cli *cli);
 /* The entry for key as this session sees it, loading it when untouched;
  * create=true makes a missing entry exist in the candidate.  NULL: error. */
 struct cli_entry *cli_entry_get(struct cli *cli, const char *key, bool create);
+/* The staged entry named key, or NULL (nothing is loaded). */
+struct cli_entry *cli_entry_find(struct cli *cli, const char *key);
+/* Renames a staged entry in place, keeping its position in the table. */
+int cli_entry_rename(struct cli_entry *e, const char *to);
 /* Whether key exists in this session's view of the current table. */
 int cli_entry_exists(struct cli *cli, const char *key);
 /* Calls cb for each key of the table at path in table order: this

@@ -1,5 +1,5 @@
-# Table order: a renamed entry moves to the end of the table, and so does
-# a clone (docs/cli.md); the in-session view agrees with the commit.
+# Table order: a renamed entry keeps its place in the table, a clone goes
+# to the end (docs/cli.md); the in-session view agrees with the commit.
 config system mail
 rename a to z
 get
