@@ -12,17 +12,22 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-/* Appends a word of n bytes; the caller owns buf. */
-static bool push(struct cli_tokens *t, const char *buf, size_t n, bool quoted)
+/* Appends a word of n bytes.  The arrays grow by doubling: a 1 MB line
+ * of one-letter words must not cost a copy per word. */
+static bool push(struct cli_tokens *t, const char *buf, size_t n, bool quoted, size_t *cap)
 {
-	char **argv = realloc(t->argv, (t->argc + 2) * sizeof *argv);
-	bool *q = argv ? realloc(t->quoted, (t->argc + 1) * sizeof *q) : NULL;
-	char *w = q ? malloc(n + 1) : NULL;
-
-	if (argv)
-		t->argv = argv;
-	if (q)
+	if ((size_t)t->argc + 2 > *cap) {
+		size_t c = *cap ? 2 * *cap : 8;
+		char **argv = realloc(t->argv, c * sizeof *argv);
+		if (argv)
+			t->argv = argv;
+		bool *q = argv ? realloc(t->quoted, c * sizeof *q) : NULL;
+		if (!q)
+			return false;
 		t->quoted = q;
+		*cap = c;
+	}
+	char *w = malloc(n + 1);
 	if (!w)
 		return false;
 	memcpy(w, buf, n);
@@ -36,7 +41,7 @@ static bool push(struct cli_tokens *t, const char *buf, size_t n, bool quoted)
 enum cli_tok_status cli_tokenize(const char *line, size_t len, struct cli_tokens *t)
 {
 	char *word = malloc(len + 1);
-	size_t n = 0, i = 0;
+	size_t n = 0, i = 0, cap = 0;
 	char quote = 0;
 	bool in_word = false, quoted = false;
 
@@ -86,12 +91,12 @@ enum cli_tok_status cli_tokenize(const char *line, size_t len, struct cli_tokens
 			word[n++] = line[++i];
 			in_word = quoted = true;
 		} else if (is_blank(c) || c == '|') {
-			if (in_word && !push(t, word, n, quoted))
+			if (in_word && !push(t, word, n, quoted, &cap))
 				goto nomem;
 			n = 0;
 			in_word = quoted = false;
 			if (c == '|') {
-				if (!push(t, "|", 1, false))
+				if (!push(t, "|", 1, false, &cap))
 					goto nomem;
 				if (t->pipe < 0)
 					t->pipe = t->argc;
@@ -105,7 +110,7 @@ enum cli_tok_status cli_tokenize(const char *line, size_t len, struct cli_tokens
 		t->status = CLI_TOK_OPEN_QUOTE;
 		t->open_quote = quote;
 	}
-	if (in_word && !push(t, word, n, quoted))
+	if (in_word && !push(t, word, n, quoted, &cap))
 		goto nomem;
 	t->trailing_blank = !in_word && !quote && len > 0 && is_blank(line[len - 1]);
 	free(word);

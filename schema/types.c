@@ -47,19 +47,26 @@ const struct schema_enum *schema_enum_find(const struct schema_attr *attr, const
 	return NULL;
 }
 
-/* Returns the first byte offset that is not valid UTF-8, or -1. */
+/* Returns the first byte offset that is not valid UTF-8 (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or -1. */
 static long utf8_invalid_at(const unsigned char *s)
 {
 	for (const unsigned char *p = s; *p;) {
-		int n = *p < 0x80	      ? 0
-			: (*p & 0xe0) == 0xc0 ? 1
-			: (*p & 0xf0) == 0xe0 ? 2
-			: (*p & 0xf8) == 0xf0 ? 3
-					      : -1;
-		if (n < 0 || (n == 1 && *p < 0xc2))
+		unsigned char c = *p, lo = 0x80, hi = 0xbf;
+		int n;
+		if (c < 0x80)
+			n = 0;
+		else if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+		else
 			return p - s;
+		/* The second byte has the tightest range; the rest are 80..BF. */
 		for (int i = 1; i <= n; i++)
-			if ((p[i] & 0xc0) != 0x80)
+			if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
 				return p - s;
 		p += n + 1;
 	}
@@ -174,26 +181,37 @@ const char *schema_check_host(const char *v)
 	if (inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1)
 		return NULL;
 	size_t label = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p == '.') {
+	bool digits_only = true;
+	for (const char *p = v;; p++) {
+		if (*p == '.' || !*p) {
+			if (!*p && label == 0 && p > v + 1 && p[-1] == '.' && p[-2] != '.')
+				break; /* a trailing dot: an absolute name */
 			if (label == 0)
 				return "is not a valid host name (empty label)";
+			if (p[-1] == '-')
+				return "is not a valid host name (a label ends with '-')";
+			if (!*p)
+				break;
 			label = 0;
 		} else if (isalnum((unsigned char)*p) || *p == '-' || *p == '_') {
+			if (label == 0 && *p == '-')
+				return "is not a valid host name (a label starts with '-')";
 			if (++label > 63)
 				return "is not a valid host name (label longer than 63)";
+			digits_only = digits_only && (isdigit((unsigned char)*p) || *p == '.');
 		} else {
 			return "is not a valid host name or IP address";
 		}
 	}
-	return NULL;
+	/* "999.1.1.1" is neither a name nor an address. */
+	return digits_only ? "is not a valid IP address" : NULL;
 }
 
 /* local@domain, without spaces or angle brackets: it goes into MAIL FROM. */
 const char *schema_check_email(const char *v)
 {
-	const char *at = strrchr(v, '@');
-	if (!at || at == v || !at[1])
+	const char *at = strchr(v, '@');
+	if (!at || at == v || !at[1] || strchr(at + 1, '@'))
 		return "is not an e-mail address (local@domain)";
 	for (const char *p = v; *p; p++)
 		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == '"' || *p == '\\')

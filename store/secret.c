@@ -23,14 +23,21 @@ struct secret_key {
 	unsigned char k[KEY_LEN];
 };
 
+/* Reads the key: exactly KEY_LEN bytes, in a file others cannot read.
+ * -1 (errno) when it cannot be opened, -2 when it is not a key, -3 when
+ * its permissions give it away. */
 static int read_key(const char *path, unsigned char *k)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat sb;
+	unsigned char extra;
 	if (fd < 0)
 		return -1;
-	ssize_t n = read(fd, k, KEY_LEN);
+	int rc = fstat(fd, &sb) != 0 || (sb.st_mode & S_IRWXO)		       ? -3
+		 : read(fd, k, KEY_LEN) != KEY_LEN || read(fd, &extra, 1) != 0 ? -2
+									       : 0;
 	close(fd);
-	return n == KEY_LEN ? 0 : -2;
+	return rc;
 }
 
 /* Writes a fresh key to a temporary file and links it into place, so two
@@ -79,6 +86,8 @@ int secret_key_open(const char *dir, struct secret_key **out, char *err, size_t 
 	if (rc != 0) {
 		if (rc == -2)
 			snprintf(err, errlen, "%s: not a %d-byte key", path, KEY_LEN);
+		else if (rc == -3)
+			snprintf(err, errlen, "%s: readable by other users; chmod 600 it", path);
 		else if (!*err)
 			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		secret_key_free(key);

@@ -66,8 +66,9 @@ static int round_trip(const struct secret_key *enc, const struct secret_key *dec
 	if (!same)
 		fprintf(stderr, "round trip of [%s]: got [%s] %s\n", text, plain ? plain : "(null)",
 			err);
-	/* The ciphertext never holds the text in clear. */
-	if (*text && strstr(b64, text))
+	/* The ciphertext does not hold the text in clear (only for texts long
+	 * enough not to turn up in random base64 by chance). */
+	if (strlen(text) >= 6 && strstr(b64, text))
 		same = 0;
 	secret_free(plain);
 	free(b64);

@@ -77,20 +77,31 @@ static void bad(const struct schema_attr *a, const char *value, const char *pars
 	CHECK(!want || strstr(msg, want));
 }
 
-/* Each error class once: the detail line names the attribute ("port: ..."),
- * so a script's `line N:` error says which value was wrong. */
+/*
+ * Each error class once: the detail line names the attribute ("port: ..."),
+ * so a script's `line N:` error says which value was wrong -- except where
+ * spec §9 gives FortiOS's own text, which appsh prints verbatim (the golden
+ * tests pin it; the parse-error line after it names the value).  Those
+ * classes are listed with the exact text instead.
+ */
 static void test_names_attribute(void)
 {
 	char longer[80];
 	static const struct {
 		const struct schema_attr *a;
 		const char *value, *what;
+		const char *verbatim; /* spec §9 text, printed as is */
 	} cases[] = {
-		{&a_port, "70000", "uint out of range"}, {&a_port, "abc", "uint not digits"},
-		{&a_user, NULL, "string too long"},	 {&a_user, "a\rb", "control character"},
-		{&a_user, "\xff", "invalid UTF-8"},	 {&a_auth, "on", "not an enum value"},
-		{&a_ip4, "1.2.3", "bad IPv4"},		 {&a_ip6, "1::2::3", "bad IPv6"},
-		{&a_server, "a b", "check() failure"},
+		{&a_port, "70000", "uint out of range", NULL},
+		{&a_port, "abc", "uint not digits", "invalid unsigned integer value: abc"},
+		{&a_user, NULL, "string too long",
+		 "string value is too long. the size is 64, the limit is 63"},
+		{&a_user, "a\rb", "control character", NULL},
+		{&a_user, "\xff", "invalid UTF-8", NULL},
+		{&a_auth, "on", "not an enum value", NULL},
+		{&a_ip4, "1.2.3", "bad IPv4", "invalid ip address"},
+		{&a_ip6, "1::2::3", "bad IPv6", "invalid ipv6 address"},
+		{&a_server, "a b", "check() failure", NULL},
 	};
 	memset(longer, 'x', 64);
 	longer[64] = '\0';
@@ -98,11 +109,16 @@ static void test_names_attribute(void)
 		char named[128];
 		const char *value = cases[i].value ? cases[i].value : longer;
 		const struct schema_error *e = v(cases[i].a, value);
-		snprintf(named, sizeof named, "%s:", cases[i].a->name);
-		if (!e || !strstr(msg, named))
-			fprintf(stderr, "%s: message [%s] does not name the attribute '%s'\n",
-				cases[i].what, e ? msg : "(accepted)", cases[i].a->name);
-		CHECK(e && strstr(msg, named));
+		CHECK(e != NULL);
+		if (cases[i].verbatim) {
+			CHECK_STR(msg, cases[i].verbatim);
+			continue;
+		}
+		snprintf(named, sizeof named, "%s: ", cases[i].a->name);
+		if (!e || strncmp(msg, named, strlen(named)) != 0)
+			fprintf(stderr, "%s: message [%s] does not start with '%s'\n",
+				cases[i].what, e ? msg : "(accepted)", named);
+		CHECK(e && strncmp(msg, named, strlen(named)) == 0);
 	}
 }
 
@@ -197,27 +213,29 @@ static void test_string(void)
 	ok(&a_user, "\xef\xbf\xbd");	 /* U+FFFD */
 	ok(&a_user, "\xf4\x8f\xbf\xbf"); /* U+10FFFF, the last code point */
 	/* Invalid UTF-8 fails and names the attribute. */
-	static const char *const invalid[] = {
-		"\xff",			/* never valid */
-		"\xfe",			/* never valid */
-		"a\x80",		/* a lone continuation byte */
-		"\xc3",			/* truncated 2-byte */
-		"\xe6\x97",		/* truncated 3-byte */
-		"\xf0\x9f\x98",		/* truncated 4-byte */
-		"\xc3x",		/* lead byte, then ASCII */
-		"\xc0\x80",		/* overlong NUL */
-		"\xc1\xbf",		/* overlong 2-byte */
-		"\xe0\x80\xaf",		/* overlong 3-byte '/' */
-		"\xf0\x80\x80\xaf",	/* overlong 4-byte '/' */
-		"\xed\xa0\x80",		/* UTF-16 surrogate U+D800 */
-		"\xf4\x90\x80\x80",	/* U+110000, beyond Unicode */
-		"\xf5\x80\x80\x80",	/* lead byte F5, never valid */
-		"\xf8\x88\x80\x80\x80", /* 5-byte form */
+	static const struct {
+		const char *bytes, *what;
+	} invalid[] = {
+		{"\xff", "byte FF"},
+		{"\xfe", "byte FE"},
+		{"a\x80", "a lone continuation byte"},
+		{"\xc3", "a truncated 2-byte sequence"},
+		{"\xe6\x97", "a truncated 3-byte sequence"},
+		{"\xf0\x9f\x98", "a truncated 4-byte sequence"},
+		{"\xc3x", "a lead byte before ASCII"},
+		{"\xc0\x80", "overlong NUL C0 80"},
+		{"\xc1\xbf", "overlong 2-byte C1 BF"},
+		{"\xe0\x80\xaf", "overlong 3-byte E0 80 AF ('/')"},
+		{"\xf0\x80\x80\xaf", "overlong 4-byte F0 80 80 AF ('/')"},
+		{"\xed\xa0\x80", "UTF-16 surrogate U+D800 (ED A0 80)"},
+		{"\xf4\x90\x80\x80", "U+110000, beyond Unicode (F4 90 80 80)"},
+		{"\xf5\x80\x80\x80", "lead byte F5"},
+		{"\xf8\x88\x80\x80\x80", "a 5-byte form"},
 	};
 	for (size_t i = 0; i < sizeof invalid / sizeof *invalid; i++) {
-		const struct schema_error *e = v(&a_user, invalid[i]);
+		const struct schema_error *e = v(&a_user, invalid[i].bytes);
 		if (!e)
-			fprintf(stderr, "invalid UTF-8 #%zu accepted\n", i);
+			fprintf(stderr, "invalid UTF-8 accepted: %s\n", invalid[i].what);
 		CHECK(e != NULL);
 		CHECK(!e || (strcmp(e->parse, "value") == 0 && e->code == -651));
 		CHECK(!e || strstr(msg, "user: value is not valid UTF-8"));
@@ -448,7 +466,6 @@ static void test_key(void)
 	e = schema_validate_key(mail, s, msg, sizeof msg);
 	CHECK(e && e->code == -1 && strcmp(e->parse, "value") == 0);
 	CHECK(strstr(msg, "the size is 64, the limit is 63") != NULL);
-	CHECK(strstr(msg, "id:") != NULL);
 	e = schema_validate_key(mail, "", msg, sizeof msg);
 	CHECK(e && e->code == -651 && strcmp(e->parse, "value") == 0);
 	CHECK(strstr(msg, "id:") != NULL);
