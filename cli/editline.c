@@ -135,13 +135,15 @@ int cli_interactive(struct cli *cli)
 	el_set(el, EL_EDITOR, "emacs");
 	el_set(el, EL_PROMPT, prompt);
 	el_set(el, EL_HIST, history, hist);
-	el_set(el, EL_ADDFN, "appsh-help", "List or complete what may come next", on_key);
+	/* The wide form: libedit frees the names it copies only there. */
+	el_wset(el, EL_ADDFN, L"appsh-help", L"List or complete what may come next", on_key);
 	el_set(el, EL_BIND, "?", "appsh-help", NULL);
 	el_set(el, EL_BIND, "^I", "appsh-help", NULL);
 
 	while (!cli->done) {
 		int count;
 		interrupted = 0;
+		errno = 0; /* a stale EINTR from an earlier Ctrl-C must not look like one */
 		const char *line = el_gets(el, &count);
 		if (!line && (interrupted || errno == EINTR)) {
 			/* Ctrl-C: abandon the line (and a multi-line value). */

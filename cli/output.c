@@ -72,7 +72,7 @@ static int more_prompt(struct cli_out *out)
 
 	/* What is already shown must be on the screen above the prompt. */
 	fflush(out->sink);
-	write_all(out->tty_fd, prompt, sizeof prompt - 1);
+	/* Raw mode first: a key typed the moment the prompt shows must not echo. */
 	restore = tcgetattr(out->tty_fd, &saved) == 0;
 	if (restore) {
 		raw = saved;
@@ -81,6 +81,7 @@ static int more_prompt(struct cli_out *out)
 		raw.c_cc[VTIME] = 0;
 		tcsetattr(out->tty_fd, TCSANOW, &raw);
 	}
+	write_all(out->tty_fd, prompt, sizeof prompt - 1);
 	/* EOF, a read error or a signal (EINTR, e.g. Ctrl-C) all mean quit. */
 	while (!lines && read(out->tty_fd, &key, 1) == 1) {
 		if (key == ' ')
