@@ -23,6 +23,8 @@ enum stmt {
 	S_VALUE_DEL,
 	S_META_GET,
 	S_META_PUT,
+	S_SAVEPOINT,
+	S_RELEASE,
 	S_COUNT
 };
 
@@ -39,6 +41,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_VALUE_DEL] = "DELETE FROM value WHERE entry = ?1 AND attr = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
+	[S_SAVEPOINT] = "SAVEPOINT commit_unit",
+	[S_RELEASE] = "RELEASE commit_unit",
 };
 
 /*
@@ -156,8 +160,10 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERR;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* One connection per process, used by one thread: no mutexes. */
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		store_close(st);
@@ -166,8 +172,11 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	/* Writers queue for up to 30 s rather than failing with "database is
 	 * locked"; commits are short, so a wait that long means a stuck peer. */
 	sqlite3_busy_timeout(st->db, 30000);
+	/* temp_store: the savepoint journals stay in memory, so nothing is
+	 * written outside the state directory. */
 	if (exec(st, "PRAGMA journal_mode = WAL", "enabling WAL") == STORE_OK &&
-	    exec(st, "PRAGMA synchronous = FULL", "setting synchronous") == STORE_OK)
+	    exec(st, "PRAGMA synchronous = FULL", "setting synchronous") == STORE_OK &&
+	    exec(st, "PRAGMA temp_store = MEMORY", "setting temp_store") == STORE_OK)
 		rc = migrate(st);
 	if (rc != STORE_OK) {
 		snprintf(err, errlen, "%s: %s", path, st->err);
@@ -206,12 +215,12 @@ void store_rollback(struct store *st)
 
 int store_savepoint(struct store *st)
 {
-	return exec(st, "SAVEPOINT commit_unit", "starting a commit");
+	return run(st, get(st, S_SAVEPOINT), "starting a commit");
 }
 
 int store_release(struct store *st)
 {
-	return exec(st, "RELEASE commit_unit", "finishing a commit");
+	return run(st, get(st, S_RELEASE), "finishing a commit");
 }
 
 void store_rollback_savepoint(struct store *st)
