@@ -457,9 +457,11 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 		if (taken != 0 || store_entry_rename(cli->st, id, e->key) != STORE_OK)
 			goto out;
 	}
+	/* Only what this session changed is written: a value another session
+	 * committed meanwhile to an attribute we did not touch stays. */
 	bool changes = node->kind == SCHEMA_TABLE && found != 1;
 	for (size_t i = 0; i < n && !changes; i++)
-		changes = !same(e->val[i], now[i]);
+		changes = !same(e->val[i], e->base[i]);
 	if (!changes) {
 		rc = 0;
 		goto out;
@@ -468,7 +470,7 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 		goto out;
 	rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++)
-		if (!same(e->val[i], now[i]))
+		if (!same(e->val[i], e->base[i]) && !same(e->val[i], now[i]))
 			rc = store_value_set(cli->st, id, node->attrs[i].name, e->val[i]);
 out:
 	cli_free_values(node, now);

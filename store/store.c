@@ -102,6 +102,23 @@ static int exec(struct store *st, const char *sql, const char *what)
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : fail(st, what);
 }
 
+/*
+ * journal_mode=WAL takes an exclusive lock and, unlike other statements,
+ * answers SQLITE_BUSY at once instead of waiting for the busy timeout:
+ * twenty shells creating one store together would fail.  Retry briefly.
+ */
+static int enable_wal(struct store *st)
+{
+	for (int tries = 0;; tries++) {
+		int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return STORE_OK;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries == 5000)
+			return fail(st, "enabling WAL");
+		sqlite3_sleep(2);
+	}
+}
+
 static int migrate(struct store *st)
 {
 	sqlite3_stmt *s;
@@ -174,7 +191,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	sqlite3_busy_timeout(st->db, 30000);
 	/* temp_store: the savepoint journals stay in memory, so nothing is
 	 * written outside the state directory. */
-	if (exec(st, "PRAGMA journal_mode = WAL", "enabling WAL") == STORE_OK &&
+	if (enable_wal(st) == STORE_OK &&
 	    exec(st, "PRAGMA synchronous = FULL", "setting synchronous") == STORE_OK &&
 	    exec(st, "PRAGMA temp_store = MEMORY", "setting temp_store") == STORE_OK)
 		rc = migrate(st);

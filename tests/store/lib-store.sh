@@ -20,7 +20,7 @@ note() {
 }
 report() {
 	local n=${ROUND_FAILS[$1]:-0}
-	if [ "$n" -eq 0 ]; then pass "$1 ($2)"; else fail "$1 ($n rounds failed; $2)"; fi
+	if [ "$n" -eq 0 ]; then pass "$1 ($2)"; else fail "$1 ($n failures; $2)"; fi
 }
 
 # A sleep without a fork, so that the random delays can be a millisecond long.

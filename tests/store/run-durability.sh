@@ -3,11 +3,13 @@
 #
 # Two kinds of round, alternating, all on one state directory (so every
 # round also checks that nothing committed in earlier rounds was lost):
-#  - script rounds: one long-running script fed from a coprocess.  Each step
-#    writes a `config system mail` block of 1-4 entries (sent in pieces, so a
-#    kill may land mid-block), then `show system mail <last key>`; once that
-#    output has been read back, the step's entries count as reported (a
-#    script makes its grouped commits durable before any top-level command).
+#  - script rounds: one long-running script fed from a coprocess, in blocks:
+#    `config system mail`, 1-4 entries, `end`, then the marker
+#    `show system mail <last key>`.  Once a marker's output has been read
+#    back, its block's entries count as reported (a script makes its grouped
+#    commits durable before any top-level command).  Blocks go in chunks of
+#    twenty, mostly in one write so that the shell is busy and never gets to
+#    flush because it is idle; some chunks go line by line.
 #  - -c rounds: three `appsh -c` runs at once, each committing two entries
 #    (`next`, then `end`); a run that exited 0 has reported both.
 # After every kill: appsh opens the store, PRAGMA integrity_check is ok,
@@ -26,10 +28,10 @@ command -v sqlite3 >/dev/null || {
 
 T=$(mktemp -d)
 S=$T/state
-KILLER=
+KILLER="" SHELL_PID=""
 cleanup() {
 	[ -n "$KILLER" ] && kill "$KILLER" 2>/dev/null
-	[ -n "${APP_PID:-}" ] && kill -9 "$APP_PID" 2>/dev/null
+	[ -n "$SHELL_PID" ] && kill -9 "$SHELL_PID" 2>/dev/null
 	for p in "${CPIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	rm -rf "$T"
@@ -62,13 +64,13 @@ for i in 1 2 3 4 5; do
 	times+=($((($(date +%s%N) - t0) / 1000)))
 done
 C_US=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p) # the median, in microseconds
-[ $C_US -lt 300000 ] || C_US=300000
+[ "$C_US" -lt 300000 ] || C_US=300000
 echo "one 'appsh -c' commit run takes about $((C_US / 1000)) ms"
 
 # verify ROUND KIND PREFIX SENT REPORTED: the checks after a kill.  The keys
 # PREFIX1..PREFIX$SENT were sent in order; the first REPORTED were reported.
 verify() {
-	local r=$1 kind=$2 prefix=$3 sent=$4 reported=$5 d=$T/dump.$1 ok out
+	local r=$1 kind=$2 prefix=$3 sent=$4 reported=$5 d=$T/dump.$1 out
 	if ! mail_dump "$S" "$d"; then
 		note "store opens after kill -9" "round $r: show failed: $(cat "$d.err")"
 		return
@@ -79,21 +81,20 @@ verify() {
 	[ -z "$out" ] || note "entries present are complete and exact" "round $r ($kind):
 $out"
 	out=$(cut -d' ' -f1 "$d" | sort | comm -23 <(sort "$T/must") -)
-	[ -z "$out" ] || note "reported commits survive" "round $r ($kind): missing:" $out
-	# This run's entries: a prefix 1..M of what was sent, with M >= reported.
-	local m=0 i
-	for ((i = 1; i <= sent; i++)); do
-		grep -q "^$prefix$i " "$d" || break
-		m=$i
-	done
-	ok=1
-	for ((i = m + 1; i <= sent; i++)); do
-		grep -q "^$prefix$i " "$d" && ok=0
-	done
-	[ $ok = 1 ] || note "commits kept in order (a prefix)" \
-		"round $r ($kind): $prefix$((m + 1)) missing but a later one present"
+	[ -z "$out" ] || note "reported commits survive" \
+		"round $r ($kind): $(wc -l <<<"$out") missing: $(echo "$out" | tr "\n" " " | cut -c1-200)"
+	# This run's entries: a prefix 1..M of what was sent, with M >= reported
+	# (keys are unique, so M entries whose largest index is M are 1..M).
+	local m top
+	m=$(grep -c "^$prefix" "$d")
+	top=$(awk -v p="$prefix" 'index($1, p) == 1 { print substr($1, length(p) + 1) }' "$d" |
+		sort -n | tail -n 1)
+	[ "$m" = 0 ] || [ "$top" = "$m" ] || note "commits kept in order (a prefix)" \
+		"round $r ($kind): $m entries, the last is $prefix$top"
+	[ "$top" = "" ] || [ "$top" -le "$sent" ] || note "commits kept in order (a prefix)" \
+		"round $r ($kind): $prefix$top was never sent"
 	[ "$m" -ge "$reported" ] || note "reported commits survive" \
-		"round $r ($kind): reported $reported, store has $m"
+		"round $r ($kind): $reported reported, the store has $m"
 	cut -d' ' -f1 "$d" | sort -u >"$T/must" # what is there now must stay
 	rm -f "$d" "$d.raw" "$d.err"
 	# The store takes a new commit after the kill.
@@ -103,51 +104,88 @@ $out"
 	else
 		echo "p$r-1" >>"$T/must"
 	fi
-	STATS_SENT=$((STATS_SENT + sent)) STATS_REP=$((STATS_REP + reported))
+	STATS_REP=$((STATS_REP + reported))
 	STATS_EXTRA=$((STATS_EXTRA + m - reported))
 }
 
-# One script round: kill -9 after DELAY seconds.
+# read_marker FD KEY: reads the shell's output up to the end of `show system
+# mail KEY`; fails at the end of the output.
+read_marker() {
+	local line seen=0
+	while read -r -t 10 -u "$1" line; do
+		[ "$line" = "edit \"$2\"" ] && seen=1
+		[ $seen = 1 ] && [ "$line" = end ] && return 0
+	done
+	return 1
+}
+
+# One script round: kill -9 after DELAY seconds; MODE fast or slow.
 script_round() {
-	local r=$1 delay=$2 i=0 n j line seen got
+	local r=$1 delay=$2 i=0 n j
 	coproc APP { exec "$APPSH" --state-dir "$S" 2>"$T/script.err"; }
 	# Own copies of the pipes: bash closes APP's when it reaps the shell.
-	local in out pid=$APP_PID e
+	local in out pid=$APP_PID
 	exec {in}>&"${APP[1]}" {out}<&"${APP[0]}"
+	SHELL_PID=$pid
 	(
 		msleep "$delay"
 		kill -9 "$pid" 2>/dev/null
 	) &
 	KILLER=$!
-	local reported=0
-	while :; do
-		n=$((1 + RANDOM % 4))
-		# Pieces: the block head, each entry (its last `set` held back so
-		# the shell waits mid-entry), then `end` and the marker.
-		printf 'config system mail\n' 2>/dev/null >&"$in" || break
-		for ((j = 1; j <= n; j++)); do
-			mapfile -t e < <(mail_edit "k$r-$((i + j))")
-			printf '%s\n' "${e[@]:0:3}" 2>/dev/null >&"$in"
-			printf '%s\n' "${e[3]}" 2>/dev/null >&"$in"
-			[ $j -lt $n ] && echo next 2>/dev/null >&"$in"
+	local reported=0 b marks=() lines feeder=
+	if [ "$3" = fast ]; then
+		# 1500 blocks made up front and fed by cat: the shell always has
+		# input waiting, so only its flush before each top-level command
+		# can make a block durable before its marker is printed.
+		awk -v r="$r" -v seed="$RANDOM" -v marks="$T/marks" 'BEGIN {
+			srand(seed)
+			for (b = 0; b < 1500; b++) {
+				n = 1 + int(rand() * 4)
+				print "config system mail"
+				for (j = i + 1; j <= i + n; j++) {
+					if (j > i + 1) print "next"
+					k = "k" r "-" j
+					print "edit " k "\nset server " k ".example"
+					print "set port " (1024 + (211 * r + j) % 64000) "\nset user u" k
+				}
+				i += n
+				print "end\nshow system mail k" r "-" i
+				print i >marks
+			}
+		}' >"$T/blocks"
+		mapfile -t marks <"$T/marks"
+		i=${marks[-1]}
+		cat "$T/blocks" 2>/dev/null 1>&"$in" &
+		feeder=$!
+		for b in "${marks[@]}"; do
+			read_marker "$out" "k$r-$b" || break
+			reported=$b
 		done
-		i=$((i + n))
-		printf 'end\nshow system mail k%s\n' "$r-$i" 2>/dev/null >&"$in" || break
-		seen=0 got=0
-		while read -r -t 10 -u "$out" line; do
-			[ "$line" = "edit \"k$r-$i\"" ] && seen=1
-			if [ $seen = 1 ] && [ "$line" = end ]; then
-				got=1
-				break
-			fi
+	else
+		# Block by block, line by line, each marker read before the next
+		# block is sent: the kill may find the shell waiting mid-block.
+		while :; do
+			n=$((1 + RANDOM % 4))
+			lines=("config system mail")
+			for ((j = i + 1; j <= i + n; j++)); do
+				[ $j -gt $((i + 1)) ] && lines+=(next)
+				lines+=("edit k$r-$j" "set server k$r-$j.example"
+					"set port $((1024 + (211 * r + j) % 64000))" "set user uk$r-$j")
+			done
+			i=$((i + n))
+			lines+=(end "show system mail k$r-$i")
+			for b in "${lines[@]}"; do
+				printf '%s\n' "$b" 2>/dev/null 1>&"$in" || break 2
+			done
+			read_marker "$out" "k$r-$i" || break
+			reported=$i
 		done
-		[ $got = 1 ] || break
-		reported=$i
-	done
-	wait "$KILLER"
+	fi
+	wait "$KILLER" $feeder
 	KILLER=
 	wait "$pid" 2>/dev/null
 	local st=$?
+	SHELL_PID=
 	exec {in}>&- {out}<&-
 	if [ $st -ne 137 ]; then # it stopped answering or died by itself
 		note "the script runs until killed" "round $r: exit $st after $reported entries: $(cat "$T/script.err")"
@@ -158,10 +196,11 @@ script_round() {
 	verify "$r" script "k$r-" "$i" "$reported"
 }
 
-# One -c round: three runs at once, each killed after its own random delay
-# (up to 1.5 runs long, so some finish and some are cut short).
+# One -c round: three runs at once, killed one after the other, each after a
+# further random delay of up to one run's time: some finish, some are cut
+# short at any point of their run.
 c_round() {
-	local r=$1 j pid st sent=0 reported=0 out
+	local r=$1 j st
 	CPIDS=()
 	local cmds=("$(c_cmd "$r" 0)" "$(c_cmd "$r" 1)" "$(c_cmd "$r" 2)")
 	for j in 0 1 2; do
@@ -196,7 +235,7 @@ c_round() {
 	verify "$r" -c "none" 0 0
 }
 
-STATS_SENT=0 STATS_REP=0 STATS_EXTRA=0
+STATS_REP=0 STATS_EXTRA=0
 declare -A C_EXITS=()
 start=$SECONDS
 r=0
@@ -206,7 +245,9 @@ exec {ERR}>&2 2>"$T/bash.err"
 while [ $r -lt 60 ] && { [ $r -lt 20 ] || [ $((SECONDS - start)) -lt "$BUDGET" ]; }; do
 	r=$((r + 1))
 	if [ $((r % 2)) = 1 ]; then
-		script_round $r "$(printf '0.%03d' $((20 + RANDOM % 400)))"
+		# Two fast rounds for each slow one.
+		script_round $r "$(printf '0.%03d' $((20 + RANDOM % 400)))" \
+			"$([ $((r % 6)) = 5 ] && echo slow || echo fast)"
 	else
 		c_round $r
 	fi
@@ -216,9 +257,9 @@ grep -v ' Killed ' "$T/bash.err" >&2
 # The last round's probe commit is still to be checked.
 mail_dump "$S" "$T/final" || note "store opens after kill -9" "final: $(cat "$T/final.err")"
 out=$(cut -d' ' -f1 "$T/final" | sort | comm -23 <(sort "$T/must") -)
-[ -z "$out" ] || note "reported commits survive" "final: missing:" $out
+[ -z "$out" ] || note "reported commits survive" "final: missing: $(echo "$out" | tr "\n" " " | cut -c1-200)"
 
-echo "$r rounds in $((SECONDS - start)) s: script rounds sent $STATS_SENT entries, $STATS_REP reported," \
+echo "$r rounds in $((SECONDS - start)) s: script rounds: $STATS_REP entries reported," \
 	"$STATS_EXTRA more committed but not yet reported; -c runs: ${C_EXITS[0]:-0} exited 0," \
 	"${C_EXITS[137]:-0} killed; store holds $(wc -l <"$T/final") entries"
 report "store opens after kill -9" "$r kills"
