@@ -36,8 +36,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_RENAME] = "UPDATE entry SET key = ?2 WHERE id = ?1",
 	[S_KEYS] = "SELECT key FROM entry WHERE path = ?1 ORDER BY id",
 	[S_VALUES] = "SELECT attr, value FROM value WHERE entry = ?1",
-	[S_VALUE_PUT] = "INSERT INTO value(entry, attr, value) VALUES (?1, ?2, ?3) "
-			"ON CONFLICT(entry, attr) DO UPDATE SET value = excluded.value",
+	[S_VALUE_PUT] = ("INSERT INTO value(entry, attr, value) VALUES (?1, ?2, ?3) "
+			 "ON CONFLICT(entry, attr) DO UPDATE SET value = excluded.value"),
 	[S_VALUE_DEL] = "DELETE FROM value WHERE entry = ?1 AND attr = ?2",
 	[S_META_GET] = "SELECT value FROM meta WHERE name = ?1",
 	[S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
