@@ -49,22 +49,22 @@ else
 	tail -n 60 "$WORK/log" | sed 's/^/  /'
 fi
 
-# The run must have executed inputs at all (a target that returns at once,
-# or a corpus that was not found, would pass the check above).
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORK/log")
-if [ "${runs:-0}" -gt "$seeds" ]; then
-	pass "fuzzer executed $runs inputs (corpus: $seeds seeds)"
-else
-	fail "fuzzer executed ${runs:-no} inputs (corpus: $seeds seeds)"
-fi
-
-# On a clean exit the target removes its private state directory.
-if [ "$rc" -ne 0 ]; then
-	fail "state directory removal not checked: the fuzzer did not exit cleanly"
-elif [ -z "$(ls -A "$WORK/tmp")" ]; then
-	pass "the target removed its state directory at exit"
-else
-	fail "state directory left behind: $(ls "$WORK/tmp")"
+# The next checks mean something only after a clean run.
+if [ "$rc" -eq 0 ]; then
+	# Inputs were run at all (a target that returns at once, or a corpus
+	# that was not found, would pass the check above).
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$WORK/log")
+	if [ "${runs:-0}" -gt "$seeds" ]; then
+		pass "fuzzer executed $runs inputs (corpus: $seeds seeds)"
+	else
+		fail "fuzzer executed ${runs:-no} inputs (corpus: $seeds seeds)"
+	fi
+	# At a clean exit the target removes its private state directory.
+	if [ -z "$(ls -A "$WORK/tmp")" ]; then
+		pass "the target removed its state directory at exit"
+	else
+		fail "state directory left behind: $(ls "$WORK/tmp")"
+	fi
 fi
 
 echo "$PASSED passed, $FAILED failed"
