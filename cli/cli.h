@@ -31,7 +31,7 @@ int cli_print_help(struct cli *cli, const struct cli_tokens *t);
 char *cli_complete(struct cli *cli, const char *line, size_t len, struct cli_choices *list);
 
 /* Prints choices as the `?` listing does. */
-void cli_print_choices(struct cli *cli, const struct cli_choices *c);
+void cli_print_choices(const struct cli_choices *c);
 
 /*
  * Script mode: runs the lines read from fd (or from text, for -c) and

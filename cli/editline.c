@@ -78,7 +78,7 @@ static unsigned char on_key(EditLine *el, int ch)
 		el_insertstr(el, ins);
 	} else if (list.n) {
 		printf("\n");
-		cli_print_choices(cli, &list);
+		cli_print_choices(&list);
 		rc = CC_REDISPLAY;
 	} else {
 		rc = CC_ERROR;

@@ -50,9 +50,8 @@ bool cli_confirm(struct cli *cli, const char *question)
 	return c == 'y' || c == 'Y';
 }
 
-void cli_print_choices(struct cli *cli, const struct cli_choices *c)
+void cli_print_choices(const struct cli_choices *c)
 {
-	(void)cli;
 	int width = 0;
 	for (size_t i = 0; i < c->n; i++)
 		if ((int)strlen(c->v[i].word) > width)
@@ -91,7 +90,7 @@ int cli_print_help(struct cli *cli, const struct cli_tokens *t)
 	cli_choices(cli, n, t->argv, partial, &c);
 	bool error = c.error;
 	if (!error)
-		cli_print_choices(cli, &c);
+		cli_print_choices(&c);
 	cli_choices_free(&c);
 	return error ? -1 : 0;
 }
@@ -311,7 +310,7 @@ static void script_complete(struct cli *cli, const char *line, size_t len)
 	char *ins = cli_complete(cli, line, len, &list);
 	printf("%.*s%s\n", (int)len, line, ins ? ins : "");
 	if (list.n)
-		cli_print_choices(cli, &list);
+		cli_print_choices(&list);
 	cli_choices_free(&list);
 	free(ins);
 	fflush(stdout);
