@@ -100,6 +100,17 @@ static void add_keys(struct walk *w, const struct cli_node *node)
 		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
 }
 
+/* The keys of the table a command argument names (`<server-name>`). */
+static void add_table_keys(struct walk *w, const struct cli_node *node)
+{
+	const struct schema_node *t = schema_lookup(node->table);
+	size_t first = w->nkeys;
+	if (t)
+		cli_entry_keys(w->cli, t, node->table, gather_key, w);
+	for (size_t i = first; i < w->nkeys; i++)
+		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
+}
+
 static char *const *edit_values(struct walk *w)
 {
 	return w->cli->cur ? w->cli->cur->val : NULL;
@@ -138,6 +149,15 @@ static void gather(struct walk *w, bool with_keys)
 					add(w, (struct cand){a->node->attrs[i].name,
 							     a->node->attrs[i].help, true, n, NULL,
 							     i});
+			break;
+		case CLI_ARG:
+			if (n->table && with_keys)
+				add_table_keys(w, n);
+			if (n->arg->type == SCHEMA_T_ENUM)
+				for (const struct schema_enum *e = n->arg->enums; e->name; e++)
+					add(w, (struct cand){e->name, e->help, false, n, NULL, -1});
+			else
+				add(w, (struct cand){NULL, n->arg->help, false, n, NULL, -1});
 			break;
 		case CLI_VALUE:
 			if (!a->attr)
@@ -211,6 +231,10 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 		if (w->enc)
 			a->opt |= CLI_OPT_ENC;
 		break;
+	case CLI_ARG:
+		if (a->argc < (int)(sizeof a->argv / sizeof a->argv[0]))
+			a->argv[a->argc++] = tok;
+		break;
 	}
 	w->path = NULL;
 	w->level = n->next;
@@ -252,15 +276,21 @@ static int match(struct walk *w, const char *tok, bool first)
 		msg[0] = '\0';
 		if (slot.node->slot == CLI_KEY)
 			e = schema_validate_key(w->a->node, tok, msg, sizeof msg);
+		else if (slot.node->slot == CLI_ARG)
+			e = schema_validate(slot.node->arg, tok, msg, sizeof msg);
 		else if (!w->enc)
 			e = schema_validate(w->a->attr, tok, msg, sizeof msg);
 		if (e)
 			return cli_fail(w->cli, e->code, e->parse, tok, msg);
 		pick = &slot;
 	}
-	if (!pick && w->n && w->c[0].node->slot == CLI_VALUE && w->a->attr) {
+	const struct schema_attr *enum_attr = !w->n				? NULL
+					      : w->c[0].node->slot == CLI_VALUE ? w->a->attr
+					      : w->c[0].node->slot == CLI_ARG	? w->c[0].node->arg
+										: NULL;
+	if (!pick && enum_attr) {
 		/* An enum value that is not one of the options. */
-		const struct schema_error *e = schema_validate(w->a->attr, tok, msg, sizeof msg);
+		const struct schema_error *e = schema_validate(enum_attr, tok, msg, sizeof msg);
 		return cli_fail(w->cli, e ? e->code : -61, "command", tok, e ? msg : NULL);
 	}
 	if (!pick)
@@ -378,10 +408,14 @@ void cli_choices(struct cli *cli, int argc, char **argv, const char *partial,
 		if (c->word) {
 			if (strncmp(c->word, partial ? partial : "", plen) == 0)
 				choice(out, c->word, true, "%s", c->help);
-		} else if (c->node->slot == CLI_KEY) {
-			char label[80];
-			snprintf(label, sizeof label, "<%s>", w.a->node->key_name);
-			choice(out, label, false, "%s", c->help);
+		} else if (c->node->slot == CLI_KEY || c->node->slot == CLI_ARG) {
+			const struct schema_attr *arg = c->node->arg;
+			char label[80], range[64] = "";
+			snprintf(label, sizeof label, "<%s>",
+				 arg ? arg->name : w.a->node->key_name);
+			if (arg && arg->type == SCHEMA_T_UINT)
+				snprintf(range, sizeof range, " (%lu-%lu)", arg->min, arg->max);
+			choice(out, label, false, "%s%s", c->help, range);
 		} else {
 			value_choice(&w, out);
 		}

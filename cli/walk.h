@@ -22,6 +22,7 @@ enum cli_slot {
 	CLI_KEY,     /* a table key of the path's (or the shell's) table */
 	CLI_ATTR,    /* an attribute of the object or entry being edited */
 	CLI_VALUE,   /* a value for the attribute just named */
+	CLI_ARG,     /* a typed argument of a diagnose/execute command */
 };
 
 /* Kinds a CLI_PATH may end on (bit = 1 << schema_kind). */
@@ -36,11 +37,13 @@ struct cli_node {
 	const char *word; /* CLI_KEYWORD */
 	enum cli_slot slot;
 	const char *help;
-	unsigned modes;		     /* CLI_MODE_* where offered; 0 = everywhere */
-	unsigned kinds;		     /* CLI_PATH: accepted end kinds */
-	unsigned opt;		     /* bits or'ed into cli_args.opt when matched */
-	const struct cli_node *next; /* what may follow; ends with a zeroed node */
-	cli_run_fn run;		     /* set: the line may end here */
+	unsigned modes;		       /* CLI_MODE_* where offered; 0 = everywhere */
+	unsigned kinds;		       /* CLI_PATH: accepted end kinds */
+	unsigned opt;		       /* bits or'ed into cli_args.opt when matched */
+	const struct cli_node *next;   /* what may follow; ends with a zeroed node */
+	cli_run_fn run;		       /* set: the line may end here */
+	const struct schema_attr *arg; /* CLI_ARG: name, help, type and range */
+	const char *table;	       /* CLI_ARG: offer this table's keys ("system mail") */
 };
 
 #define CLI_OPT_FULL 1u /* "full-configuration" */
@@ -55,6 +58,8 @@ struct cli_args {
 	const char *value; /* CLI_VALUE */
 	unsigned opt;
 	bool secret; /* the line names a secret attribute */
+	int argc;    /* CLI_ARG words, in order */
+	const char *argv[8];
 };
 
 /* The root of the grammar (commands.c). */
