@@ -2,8 +2,14 @@
 # Installs, on Debian 12, whatever the build and the tests need and is not
 # there yet.  Quiet and quick when everything is present.
 set -e
+# build: compilers, libraries, formatter; tests: the real peers they start
+# (aiosmtpd, dnsmasq, OpenSSL's CLI for the test PKI, nftables and iproute2
+# for namespaces) and the terminal driver; bench: hyperfine, GNU time.
 need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqlite3-dev
-      sqlite3 libclang-rt-14-dev tmux expect python3 clang-format hyperfine"
+      libclang-rt-14-dev clang-format
+      sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks dnsmasq-base nftables
+      iproute2 util-linux
+      hyperfine time"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
