@@ -19,9 +19,9 @@
  * Returns malloc'd text (length in *len), or NULL with a message in err when
  * a header value holds CR, LF or NUL or an address is not valid.
  */
-char *smtp_message_build(const char *from, const char *const *to, size_t nto,
-			 const char *subject, const char *body, time_t date, const char *domain,
-			 size_t *len, char *err, size_t errlen);
+char *smtp_message_build(const char *from, const char *const *to, size_t nto, const char *subject,
+			 const char *body, time_t date, const char *domain, size_t *len, char *err,
+			 size_t errlen);
 
 /*
  * The wire form of a message for DATA: every line ending made CRLF, a '.'

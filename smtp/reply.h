@@ -19,7 +19,7 @@ enum {
 };
 
 struct smtp_reply {
-	int code;          /* 200..599 */
+	int code;	   /* 200..599 */
 	char enhanced[16]; /* "2.0.0" when the first line starts with one, else "" */
 	char text[4096];   /* the lines without "250-"/"250 ", joined by '\n' (cut if longer) */
 	size_t lines;
@@ -28,7 +28,7 @@ struct smtp_reply {
 enum smtp_reply_status {
 	SMTP_REPLY_MORE,     /* no complete reply yet: read more bytes */
 	SMTP_REPLY_DONE,     /* *r holds the reply; *used bytes were consumed */
-	SMTP_REPLY_BAD,      /* not an SMTP reply (why in r->text) */
+	SMTP_REPLY_BAD,	     /* not an SMTP reply (why in r->text) */
 	SMTP_REPLY_TOO_LONG, /* a line or the line count is over the limit */
 };
 
@@ -50,10 +50,10 @@ enum {
 
 struct smtp_ehlo {
 	bool starttls, pipelining, eightbitmime, smtputf8, enhancedstatuscodes;
-	size_t size;           /* SIZE limit, 0 when none or not given */
-	unsigned mechs;        /* SMTP_MECH_* offered by AUTH (also "AUTH=" lines) */
-	char mech_names[256];  /* every AUTH mechanism named, space separated, as offered */
-	char keywords[512];    /* every keyword (first word of each line but the first) */
+	size_t size;	      /* SIZE limit, 0 when none or not given */
+	unsigned mechs;	      /* SMTP_MECH_* offered by AUTH (also "AUTH=" lines) */
+	char mech_names[256]; /* every AUTH mechanism named, space separated, as offered */
+	char keywords[512];   /* every keyword (first word of each line but the first) */
 };
 
 /* Reads the keywords of a 250 EHLO reply (case-insensitive). */

@@ -42,36 +42,36 @@ const char *smtp_stage_name(enum smtp_stage stage);
 
 enum smtp_class {
 	SMTP_OK = 0,
-	SMTP_E_CONNECT,  /* refused, unreachable, no route: errno says which */
-	SMTP_E_TIMEOUT,  /* the stage's deadline passed */
-	SMTP_E_CLOSED,   /* the server closed the connection */
+	SMTP_E_CONNECT,	 /* refused, unreachable, no route: errno says which */
+	SMTP_E_TIMEOUT,	 /* the stage's deadline passed */
+	SMTP_E_CLOSED,	 /* the server closed the connection */
 	SMTP_E_PROTOCOL, /* a reply we cannot parse, or bytes where none belong */
-	SMTP_E_TLS,      /* handshake or verification failed; detail and verify say why */
-	SMTP_E_MISSING,  /* the server lacks what the settings require (STARTTLS, AUTH) */
-	SMTP_E_POLICY,   /* we refuse: e.g. a password over a connection without TLS */
-	SMTP_E_TEMP,     /* 4xx reply */
-	SMTP_E_PERM,     /* 5xx reply */
-	SMTP_E_INPUT,    /* a caller's string holds CR, LF or NUL, or is not an address */
-	SMTP_E_SYSTEM,   /* out of memory, a socket call failed */
+	SMTP_E_TLS,	 /* handshake or verification failed; detail and verify say why */
+	SMTP_E_MISSING,	 /* the server lacks what the settings require (STARTTLS, AUTH) */
+	SMTP_E_POLICY,	 /* we refuse: e.g. a password over a connection without TLS */
+	SMTP_E_TEMP,	 /* 4xx reply */
+	SMTP_E_PERM,	 /* 5xx reply */
+	SMTP_E_INPUT,	 /* a caller's string holds CR, LF or NUL, or is not an address */
+	SMTP_E_SYSTEM,	 /* out of memory, a socket call failed */
 };
 
 /* Where and why a session failed.  Reply lines are joined with '\n'. */
 struct smtp_error {
 	enum smtp_stage stage;
 	enum smtp_class cls;
-	int code;             /* the SMTP reply code, or 0 */
-	char enhanced[16];    /* "5.7.8" when the server sent one */
-	char reply[2048];     /* the server's whole reply */
-	int sys_errno;        /* for SMTP_E_CONNECT and SMTP_E_SYSTEM */
-	char detail[256];     /* our words, or the OpenSSL reason */
-	long verify;          /* X509_V_* result for SMTP_E_TLS, else 0 */
+	int code;	   /* the SMTP reply code, or 0 */
+	char enhanced[16]; /* "5.7.8" when the server sent one */
+	char reply[2048];  /* the server's whole reply */
+	int sys_errno;	   /* for SMTP_E_CONNECT and SMTP_E_SYSTEM */
+	char detail[256];  /* our words, or the OpenSSL reason */
+	long verify;	   /* X509_V_* result for SMTP_E_TLS, else 0 */
 };
 
 enum smtp_security {
-	SMTP_SEC_DEFAULT,  /* STARTTLS when offered, plain when not; never after a failed handshake */
-	SMTP_SEC_NONE,     /* never TLS */
+	SMTP_SEC_DEFAULT, /* STARTTLS when offered, plain when not; never after a failed handshake */
+	SMTP_SEC_NONE,	  /* never TLS */
 	SMTP_SEC_STARTTLS, /* TLS required, after STARTTLS */
-	SMTP_SEC_SMTPS,    /* TLS from the first byte */
+	SMTP_SEC_SMTPS,	   /* TLS from the first byte */
 };
 
 enum smtp_auth {
@@ -97,11 +97,11 @@ struct smtp_config {
 	enum smtp_security security;
 	int tls_min_version; /* e.g. TLS1_2_VERSION; 0 = TLS 1.2 */
 	const char *ca_file; /* extra trusted CAs (PEM), beside the system store */
-	bool no_verify;      /* for tests only: accept any certificate */
+	bool no_verify;	     /* for tests only: accept any certificate */
 
 	const char *helo_name; /* our name in EHLO/HELO; NULL = "localhost" */
 	enum smtp_auth auth;
-	const char *user, *password;    /* SMTP_AUTH_PASSWORD */
+	const char *user, *password;	/* SMTP_AUTH_PASSWORD */
 	const char *cert_pem, *key_pem; /* client certificate and key (PEM text) */
 
 	/* Deadline per stage in milliseconds; 0 takes the RFC 5321 §4.5.3.2
@@ -117,16 +117,16 @@ struct smtp_config {
 
 /* What the session learned (valid while it is open). */
 struct smtp_info {
-	char address[64];      /* the address connected to, "192.0.2.1:25" */
+	char address[64]; /* the address connected to, "192.0.2.1:25" */
 	char greeting[512];
-	bool esmtp;            /* EHLO accepted (else HELO) */
-	char extensions[512];  /* EHLO keywords, space separated (after TLS when used) */
+	bool esmtp;	      /* EHLO accepted (else HELO) */
+	char extensions[512]; /* EHLO keywords, space separated (after TLS when used) */
 	bool tls;
 	char tls_version[16], tls_cipher[64];
 	char peer_subject[256], peer_issuer[256], peer_expiry[32];
-	long verify;           /* X509_V_OK when verified */
-	char auth_mech[16];    /* the mechanism used, or "" */
-	size_t max_size;       /* SIZE, or 0 */
+	long verify;	    /* X509_V_OK when verified */
+	char auth_mech[16]; /* the mechanism used, or "" */
+	size_t max_size;    /* SIZE, or 0 */
 };
 
 struct smtp_session;

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* conn.c - non-blocking TCP and TLS with deadlines, for the SMTP client. */
+#include "smtp/conn.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+long long smtp_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for events on the socket until the deadline, in slices so that a
+ * cancel request (Ctrl-C) is seen within 100 ms.  0, or -1 with err. */
+static int wait_fd(struct smtp_conn *c, short events, struct smtp_error *err)
+{
+	for (;;) {
+		long long left = c->deadline - smtp_now_ms();
+		if (c->cancelled && c->cancelled(c->cancel_arg)) {
+			err->cls = SMTP_E_SYSTEM;
+			err->sys_errno = EINTR;
+			snprintf(err->detail, sizeof err->detail, "interrupted");
+			return -1;
+		}
+		if (left <= 0) {
+			err->cls = SMTP_E_TIMEOUT;
+			snprintf(err->detail, sizeof err->detail, "no answer in time");
+			return -1;
+		}
+		struct pollfd p = {.fd = c->fd, .events = events};
+		int n = poll(&p, 1, left < 100 ? (int)left : 100);
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno != EINTR) {
+			err->cls = SMTP_E_SYSTEM;
+			err->sys_errno = errno;
+			snprintf(err->detail, sizeof err->detail, "poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+int smtp_conn_connect(struct smtp_conn *c, const struct sockaddr_storage *addr,
+		      struct smtp_error *err)
+{
+	socklen_t len = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						    : sizeof(struct sockaddr_in);
+	int one = 1, soerr = 0;
+	socklen_t slen = sizeof soerr;
+
+	c->fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		goto fail;
+	/* Commands are written whole; Nagle would only delay each one. */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(c->fd, (const struct sockaddr *)addr, len) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		goto fail;
+	if (wait_fd(c, POLLOUT, err) != 0) {
+		smtp_conn_close(c);
+		return -1;
+	}
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) == 0 && soerr == 0)
+		return 0;
+	errno = soerr;
+fail:
+	err->cls = SMTP_E_CONNECT;
+	err->sys_errno = errno;
+	snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
+	smtp_conn_close(c);
+	return -1;
+}
+
+/* The OpenSSL reason behind a failure, in words an operator can act on. */
+static void tls_reason(SSL *ssl, struct smtp_error *err)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+	long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+
+	err->cls = SMTP_E_TLS;
+	if (verify != X509_V_OK) {
+		err->verify = verify;
+		snprintf(err->detail, sizeof err->detail, "certificate verification failed: %s",
+			 X509_verify_cert_error_string(verify));
+	} else if (e && ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER) {
+		snprintf(err->detail, sizeof err->detail,
+			 "the server did not answer with TLS (%s): port/mode mismatch?", reason);
+	} else if (e && (ERR_GET_REASON(e) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
+			 ERR_GET_REASON(e) == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+			 ERR_GET_REASON(e) == SSL_R_TLSV1_ALERT_UNKNOWN_CA)) {
+		snprintf(err->detail, sizeof err->detail,
+			 "the server rejected the client certificate (%s)", reason);
+	} else {
+		snprintf(err->detail, sizeof err->detail, "%s",
+			 reason ? reason : "the connection closed during the TLS handshake");
+	}
+	ERR_clear_error();
+}
+
+/* Loads the client certificate and key from PEM text into ctx. */
+static int use_client_cert(SSL_CTX *ctx, const struct smtp_config *cfg, struct smtp_error *err)
+{
+	BIO *cb = BIO_new_mem_buf(cfg->cert_pem, -1), *kb = BIO_new_mem_buf(cfg->key_pem, -1);
+	X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+	int ok = cert && key && SSL_CTX_use_certificate(ctx, cert) == 1 &&
+		 SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	BIO_free(cb);
+	BIO_free(kb);
+	if (!ok) {
+		err->cls = SMTP_E_TLS;
+		snprintf(err->detail, sizeof err->detail,
+			 "the local certificate or its key cannot be used");
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+static SSL_CTX *make_ctx(const struct smtp_config *cfg, struct smtp_error *err)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	int min = cfg->tls_min_version ? cfg->tls_min_version : TLS1_2_VERSION;
+
+	if (!ctx)
+		goto fail;
+	SSL_CTX_set_min_proto_version(ctx, min);
+	/* OpenSSL's default security level refuses TLS 1.0/1.1 (and SSLv3)
+	 * outright; an operator who sets such a floor means to allow them. */
+	if (min < TLS1_2_VERSION) {
+		SSL_CTX_set_security_level(ctx, 0);
+		SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+	}
+	SSL_CTX_set_verify(ctx, cfg->no_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
+	if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+		goto fail;
+	if (cfg->ca_file && SSL_CTX_load_verify_locations(ctx, cfg->ca_file, NULL) != 1) {
+		err->cls = SMTP_E_TLS;
+		snprintf(err->detail, sizeof err->detail, "cannot load the trusted CAs from %s",
+			 cfg->ca_file);
+		SSL_CTX_free(ctx);
+		ERR_clear_error();
+		return NULL;
+	}
+	if (cfg->auth == SMTP_AUTH_CERTIFICATE && use_client_cert(ctx, cfg, err) != 0) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+fail:
+	tls_reason(NULL, err);
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+/* Runs one SSL call to completion, waiting on the socket as it asks. */
+static int ssl_wait(struct smtp_conn *c, int rc, struct smtp_error *err)
+{
+	switch (SSL_get_error(c->ssl, rc)) {
+	case SSL_ERROR_WANT_READ:
+		return wait_fd(c, POLLIN, err) == 0 ? 1 : -1;
+	case SSL_ERROR_WANT_WRITE:
+		return wait_fd(c, POLLOUT, err) == 0 ? 1 : -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		if (ERR_peek_last_error() == 0) {
+			err->cls = SMTP_E_CLOSED;
+			err->sys_errno = errno;
+			snprintf(err->detail, sizeof err->detail,
+				 "the server closed the connection");
+			return -1;
+		}
+		/* fall through */
+	default:
+		tls_reason(c->ssl, err);
+		return -1;
+	}
+}
+
+static void name_of(X509_NAME *name, char *buf, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = b ? X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) : -1;
+	if (n < 0 || (n = BIO_read(b, buf, (int)len - 1)) < 0)
+		n = 0;
+	buf[n] = '\0';
+	BIO_free(b);
+}
+
+static void peer_info(SSL *ssl, struct smtp_info *info)
+{
+	X509 *peer = SSL_get1_peer_certificate(ssl);
+	snprintf(info->tls_version, sizeof info->tls_version, "%s", SSL_get_version(ssl));
+	snprintf(info->tls_cipher, sizeof info->tls_cipher, "%s", SSL_get_cipher_name(ssl));
+	info->verify = SSL_get_verify_result(ssl);
+	if (!peer)
+		return;
+	name_of(X509_get_subject_name(peer), info->peer_subject, sizeof info->peer_subject);
+	name_of(X509_get_issuer_name(peer), info->peer_issuer, sizeof info->peer_issuer);
+	struct tm tm;
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(peer), &tm) == 1)
+		strftime(info->peer_expiry, sizeof info->peer_expiry, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	X509_free(peer);
+}
+
+int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smtp_info *info,
+		  struct smtp_error *err)
+{
+	unsigned char ip[16];
+	bool literal =
+		inet_pton(AF_INET, cfg->host, ip) == 1 || inet_pton(AF_INET6, cfg->host, ip) == 1;
+	int rc;
+
+	ERR_clear_error();
+	if (!(c->ctx = make_ctx(cfg, err)))
+		return -1;
+	if (!(c->ssl = SSL_new(c->ctx)) || SSL_set_fd(c->ssl, c->fd) != 1) {
+		tls_reason(NULL, err);
+		return -1;
+	}
+	/* SNI for names only; the certificate is checked against the name or
+	 * the address the operator configured. */
+	if (!literal)
+		SSL_set_tlsext_host_name(c->ssl, cfg->host);
+	if (!cfg->no_verify) {
+		X509_VERIFY_PARAM *p = SSL_get0_param(c->ssl);
+		if (literal ? X509_VERIFY_PARAM_set1_ip_asc(p, cfg->host) != 1
+			    : SSL_set1_host(c->ssl, cfg->host) != 1) {
+			tls_reason(NULL, err);
+			return -1;
+		}
+	}
+	while ((rc = SSL_connect(c->ssl)) != 1)
+		if (ssl_wait(c, rc, err) <= 0) {
+			if (err->cls == SMTP_OK || err->cls == SMTP_E_CLOSED) {
+				err->cls = SMTP_E_TLS;
+				snprintf(err->detail, sizeof err->detail,
+					 "the server closed the connection during the TLS "
+					 "handshake");
+			}
+			return -1;
+		}
+	info->tls = true;
+	peer_info(c->ssl, info);
+	return 0;
+}
+
+long smtp_conn_read(struct smtp_conn *c, char *buf, size_t len, struct smtp_error *err)
+{
+	for (;;) {
+		if (c->ssl) {
+			size_t got;
+			int rc = SSL_read_ex(c->ssl, buf, len, &got);
+			if (rc == 1)
+				return (long)got;
+			rc = ssl_wait(c, rc, err);
+			if (rc <= 0)
+				return rc;
+			continue;
+		}
+		ssize_t n = recv(c->fd, buf, len, 0);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			err->cls = errno == ECONNRESET ? SMTP_E_CLOSED : SMTP_E_SYSTEM;
+			err->sys_errno = errno;
+			snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
+			return -1;
+		}
+		if (wait_fd(c, POLLIN, err) != 0)
+			return -1;
+	}
+}
+
+int smtp_conn_write(struct smtp_conn *c, const char *buf, size_t len, struct smtp_error *err)
+{
+	while (len > 0) {
+		if (c->ssl) {
+			size_t put;
+			int rc = SSL_write_ex(c->ssl, buf, len, &put);
+			if (rc == 1) {
+				buf += put;
+				len -= put;
+			} else if ((rc = ssl_wait(c, rc, err)) <= 0) {
+				return -1;
+			}
+			continue;
+		}
+		ssize_t n = send(c->fd, buf, len, MSG_NOSIGNAL);
+		if (n >= 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (wait_fd(c, POLLOUT, err) != 0)
+				return -1;
+		} else if (errno != EINTR) {
+			err->cls = errno == EPIPE || errno == ECONNRESET ? SMTP_E_CLOSED
+									 : SMTP_E_SYSTEM;
+			err->sys_errno = errno;
+			snprintf(err->detail, sizeof err->detail, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void smtp_conn_close(struct smtp_conn *c)
+{
+	if (c->ssl) {
+		SSL_set_quiet_shutdown(c->ssl, 1);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	SSL_CTX_free(c->ctx);
+	c->ctx = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
