@@ -12,6 +12,7 @@
 
 #include "cli/render.h"
 #include "cli/walk.h"
+#include "diag/diag.h"
 #include "store/secret.h"
 #include "store/store.h"
 
@@ -481,6 +482,10 @@ const struct cli_node cli_grammar[] = {
 	 .help = "Delete table entry.",
 	 .modes = CLI_MODE_TABLE,
 	 .next = key_delete},
+	{.word = "diagnose",
+	 .help = "Diagnose facility.",
+	 .modes = CLI_MODE_TOP,
+	 .next = diag_diagnose},
 	{.word = "edit",
 	 .help = "Create or edit table entry.",
 	 .modes = CLI_MODE_TABLE,

@@ -15,11 +15,13 @@
 #include "cli/cli.h"
 
 static volatile sig_atomic_t interrupted;
+extern volatile sig_atomic_t cli_sigint; /* cli/script.c: seen by diagnostics */
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+	cli_sigint = 1;
 }
 
 static char prompt_buf[256];

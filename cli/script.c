@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,9 @@
 #include "store/store.h"
 
 enum { MAX_LINE = 16 << 20 }; /* a longer line is refused, not buffered */
+
+/* Ctrl-C on the terminal (set by cli/editline.c): long diagnostics stop. */
+volatile sig_atomic_t cli_sigint;
 
 void cli_flush_errors(struct cli *cli, const char *prefix)
 {

@@ -17,8 +17,9 @@
  * the list does not go stale.
  *
  * Grammar: in each shell mode, the keywords offered at each level (and the
- * config path words offered beside them) have help and are unique and
- * prefix-distinct, recursively through .next.
+ * config path words and argument enum values offered beside them) have help
+ * and are unique and prefix-distinct, recursively through .next; a typed
+ * argument (CLI_ARG) has a name, help and a well-formed type.
  */
 #include "cli/walk.h"
 #include "schema/schema.h"
@@ -127,6 +128,29 @@ static void lint_enums(const char *where, const struct schema_attr *a)
 	CHECK(n > 0 || failf("%s %s: enum with no values", where, a->name));
 }
 
+/* What an attribute's type requires (config attributes and CLI_ARG alike). */
+static void lint_type(const char *where, const struct schema_attr *a)
+{
+	switch (a->type) {
+	case SCHEMA_T_ENUM:
+		lint_enums(where, a);
+		break;
+	case SCHEMA_T_UINT:
+		CHECK(a->min <= a->max || failf("%s %s: min > max", where, a->name));
+		CHECK(a->enums == NULL);
+		break;
+	case SCHEMA_T_STRING:
+	case SCHEMA_T_PASSWORD:
+		CHECK(a->max > 0 || failf("%s %s: no length limit", where, a->name));
+		CHECK(a->enums == NULL);
+		break;
+	case SCHEMA_T_IPV4:
+	case SCHEMA_T_IPV6:
+		CHECK(a->enums == NULL);
+		break;
+	}
+}
+
 static void lint_attrs(const char *where, const struct schema_node *node)
 {
 	const char *names[256];
@@ -144,24 +168,7 @@ static void lint_attrs(const char *where, const struct schema_node *node)
 		      failf("%s %s: attribute has no help", where, a->name));
 		CHECK(schema_attr_index(node, a->name) == (int)(a - node->attrs));
 
-		switch (a->type) {
-		case SCHEMA_T_ENUM:
-			lint_enums(where, a);
-			break;
-		case SCHEMA_T_UINT:
-			CHECK(a->min <= a->max || failf("%s %s: min > max", where, a->name));
-			CHECK(a->enums == NULL);
-			break;
-		case SCHEMA_T_STRING:
-		case SCHEMA_T_PASSWORD:
-			CHECK(a->max > 0 || failf("%s %s: no length limit", where, a->name));
-			CHECK(a->enums == NULL);
-			break;
-		case SCHEMA_T_IPV4:
-		case SCHEMA_T_IPV6:
-			CHECK(a->enums == NULL);
-			break;
-		}
+		lint_type(where, a);
 
 		/* The default (NULL means "") must itself pass validation. */
 		const struct schema_error *e =
@@ -316,6 +323,25 @@ static void lint_grammar(const struct cli_node *level, unsigned mode, const char
 			     p++)
 				if (reachable(*p, c->kinds) && n < 64)
 					names[n++] = (*p)->name;
+		} else if (c->slot == CLI_ARG) {
+			/* A typed argument: named, with help, a valid type; its
+			 * enum values are typed beside this level's keywords. */
+			const struct schema_attr *arg = c->arg;
+			CHECK(c->word == NULL);
+			CHECK(arg != NULL || failf("%s: CLI_ARG without .arg", where));
+			if (!arg)
+				continue;
+			CHECK(blank_free(arg->name) ||
+			      failf("%s: bad argument name '%s'", where, arg->name));
+			CHECK((arg->help && *arg->help) ||
+			      failf("%s: argument <%s> has no help", where, arg->name));
+			CHECK(!c->table || schema_lookup(c->table) ||
+			      failf("%s: <%s> offers keys of '%s', which does not exist", where,
+				    arg->name, c->table));
+			lint_type(where, arg);
+			for (const struct schema_enum *e = arg->enums;
+			     arg->type == SCHEMA_T_ENUM && e && e->name && n < 64; e++)
+				names[n++] = e->name;
 		} else {
 			CHECK(c->word == NULL);
 		}
@@ -326,6 +352,7 @@ static void lint_grammar(const struct cli_node *level, unsigned mode, const char
 				 : c->slot == CLI_PATH ? "<path>"
 				 : c->slot == CLI_KEY  ? "<key>"
 				 : c->slot == CLI_ATTR ? "<attr>"
+				 : c->slot == CLI_ARG  ? "<arg>"
 						       : "<value>");
 			lint_grammar(c->next, mode, sub, depth + 1);
 		}
@@ -350,14 +377,14 @@ static void test_mode_commands(void)
 		unsigned mode;
 		const char *yes, *no;
 	} want[] = {
-		{CLI_MODE_TOP, "config get show exit", "set unset next edit abort end"},
+		{CLI_MODE_TOP, "config diagnose get show exit", "set unset next edit abort end"},
 		{CLI_MODE_TABLE, "edit delete purge rename clone get show end abort",
-		 "set unset next config exit"},
+		 "set unset next config diagnose exit"},
 		{CLI_MODE_ENTRY, "set unset get show next end abort",
-		 "edit delete purge rename clone config exit"},
+		 "edit delete purge rename clone config diagnose exit"},
 		/* A single object has no edit/next (spec §3.3). */
 		{CLI_MODE_OBJECT, "set unset get show end abort",
-		 "edit next delete purge rename clone config exit"},
+		 "edit next delete purge rename clone config diagnose exit"},
 	};
 	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
 		char buf[128], *w, *save;

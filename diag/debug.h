@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * debug.h - the debug console: `diagnose debug ...` (spec §8.2).
+ *
+ * Each application has a debug level, 0 (nothing) to 255 (everything), all
+ * 0 at start.  Debug lines print only while output is enabled (`diagnose
+ * debug enable`) and the application's level reaches the line's level.
+ * They go straight to stdout, flushed at once, past `| grep` and the
+ * `--More--` pager (spec §4.4: debug output is never paged), each line
+ * prefixed with "YYYY-MM-DD HH:MM:SS " in local time when timestamps are on.
+ *
+ * The state belongs to this shell process, as a console's debug settings
+ * belong to its session: two shells do not see each other's levels.  The
+ * mail daemon (a later issue) keeps its own level and will be told about
+ * changes over its socket; this module is then where the shell forwards
+ * them from.
+ */
+#ifndef APPSH_DIAG_DEBUG_H
+#define APPSH_DIAG_DEBUG_H
+
+#include <stdbool.h>
+
+#define DIAG_DEBUG_MAX 255 /* the highest level; -1 on the command line sets 0 */
+
+/*
+ * Whether a line of this level for app would print now: output enabled,
+ * app known, its level not 0 and at least level.  Callers use levels of 1
+ * and up (255 for the SMTP transcript), and may skip building a costly
+ * line when this is false.
+ */
+bool diag_debug_on(const char *app, int level);
+
+/*
+ * Prints fmt as one or more debug lines when diag_debug_on(app, level).
+ * A trailing newline is optional; "\r\n" ends a line like "\n".  Other
+ * control bytes (a hostile server's ESC sequences) are shown as \xNN, so a
+ * debug line cannot drive the terminal.
+ */
+void diag_debug_printf(const char *app, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The state, for the handlers below and for tests. */
+int diag_debug_set_level(const char *app, int level); /* -1 means 0; 0, or -1 if invalid */
+int diag_debug_level(const char *app);		      /* -1 for an unknown application */
+void diag_debug_set_enabled(bool on);
+void diag_debug_set_timestamps(bool on);
+void diag_debug_reset(void); /* all levels 0, output disabled, no timestamps */
+
+/* The level argument: "-1" or 0-255 (validation for the grammar). */
+extern const struct schema_attr diag_debug_level_arg;
+
+/* The `diagnose debug` handlers (the grammar is in diag/grammar.c). */
+struct cli;
+struct cli_args;
+int diag_debug_cmd_fazmaild(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_enable(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_disable(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_timestamp_enable(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_timestamp_disable(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_reset(struct cli *cli, const struct cli_args *a);
+int diag_debug_cmd_info(struct cli *cli, const struct cli_args *a);
+
+#endif
