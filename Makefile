@@ -32,6 +32,7 @@ test: test-build
 
 fuzz: test-build
 	$(FUZZ_BUILD)/fuzz/fuzz_cli -max_total_time=600 fuzz/corpus
+	$(FUZZ_BUILD)/fuzz/fuzz_reply -max_total_time=600 -max_len=16384 fuzz/corpus-reply
 
 bench: build
 	bench/run-all.sh
