@@ -4,6 +4,7 @@
  * opens the state directory.  Everything else lives in the cli module.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -76,6 +77,9 @@ int main(int argc, char **argv)
 	}
 	/* Everything appsh writes (store, key, history) is the owner's alone. */
 	umask(077);
+	/* A peer that closes a socket must give an error, not kill the shell
+	 * (OpenSSL writes with plain write(2)). */
+	signal(SIGPIPE, SIG_IGN);
 	if (statedir_open(statedir_arg, dir, sizeof dir, err, sizeof err) != 0 ||
 	    cli_session_open(&cli, dir, err, sizeof err) != 0) {
 		fprintf(stderr, "appsh: %s\n", err);

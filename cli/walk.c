@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store.h"
+
 struct cand {
 	const char *word; /* literal text, or NULL for a free slot */
 	const char *help;
@@ -91,22 +93,14 @@ static int gather_key(void *arg, const char *key)
 	return 0;
 }
 
-/* Existing keys of the table a->node, for `edit ?` and TAB. */
-static void add_keys(struct walk *w, const struct cli_node *node)
+/* The existing keys of a table, for `edit ?`, `<server-name>` and
+ * `set local-cert` (this session's view when it edits that table). */
+static void add_table_keys(struct walk *w, const struct cli_node *node, const char *table)
 {
-	if (!w->keys)
-		cli_entry_keys(w->cli, w->a->node, w->a->path, gather_key, w);
-	for (size_t i = 0; i < w->nkeys; i++)
-		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
-}
-
-/* The keys of the table a command argument names (`<server-name>`). */
-static void add_table_keys(struct walk *w, const struct cli_node *node)
-{
-	const struct schema_node *t = schema_lookup(node->table);
+	const struct schema_node *t = schema_lookup(table);
 	size_t first = w->nkeys;
 	if (t)
-		cli_entry_keys(w->cli, t, node->table, gather_key, w);
+		cli_entry_keys(w->cli, t, table, gather_key, w);
 	for (size_t i = first; i < w->nkeys; i++)
 		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
 }
@@ -141,7 +135,7 @@ static void gather(struct walk *w, bool with_keys)
 				break;
 			add(w, (struct cand){NULL, a->node->key_help, false, n, NULL, -1});
 			if (with_keys)
-				add_keys(w, n);
+				add_table_keys(w, n, a->path);
 			break;
 		case CLI_ATTR:
 			for (int i = 0; a->node && a->node->attrs && a->node->attrs[i].name; i++)
@@ -152,7 +146,7 @@ static void gather(struct walk *w, bool with_keys)
 			break;
 		case CLI_ARG:
 			if (n->table && with_keys)
-				add_table_keys(w, n);
+				add_table_keys(w, n, n->table);
 			if (n->arg->type == SCHEMA_T_ENUM)
 				for (const struct schema_enum *e = n->arg->enums; e->name; e++)
 					add(w, (struct cand){e->name, e->help, false, n, NULL, -1});
@@ -162,6 +156,8 @@ static void gather(struct walk *w, bool with_keys)
 		case CLI_VALUE:
 			if (!a->attr)
 				break;
+			if (a->attr->ref && with_keys)
+				add_table_keys(w, n, a->attr->ref);
 			if (a->attr->type == SCHEMA_T_ENUM) {
 				for (const struct schema_enum *e = a->attr->enums; e->name; e++)
 					add(w, (struct cand){e->name, e->help, false, n, NULL, -1});
@@ -181,6 +177,18 @@ static void gather(struct walk *w, bool with_keys)
 static bool can_end(const struct walk *w)
 {
 	return w->last && w->last->run && (!w->path || w->path_done);
+}
+
+/* Whether a reference (local-cert) names no entry of its table. */
+static bool ref_missing(struct walk *w, const struct schema_attr *at, const char *tok, char *msg,
+			size_t len)
+{
+	int64_t id;
+	if (store_entry_find(w->cli->st, at->ref, tok, &id) != 0)
+		return false;
+	snprintf(msg, len, "entry not found in datasource: %s: no '%.40s' in config %s", at->name,
+		 tok, at->ref);
+	return true;
 }
 
 /* Takes candidate c for word tok and moves to the next position. */
@@ -280,8 +288,14 @@ static int match(struct walk *w, const char *tok, bool first)
 			e = schema_validate(slot.node->arg, tok, msg, sizeof msg);
 		else if (!w->enc)
 			e = schema_validate(w->a->attr, tok, msg, sizeof msg);
+		/* A secret or a pasted block is never echoed back. */
+		const struct schema_attr *at = slot.node->slot == CLI_VALUE ? w->a->attr : NULL;
+		const char *shown =
+			at && (at->type == SCHEMA_T_PASSWORD || at->multiline) ? "*" : tok;
 		if (e)
-			return cli_fail(w->cli, e->code, e->parse, tok, msg);
+			return cli_fail(w->cli, e->code, e->parse, shown, msg);
+		if (at && at->ref && !w->enc && *tok && ref_missing(w, at, tok, msg, sizeof msg))
+			return cli_fail(w->cli, -3, "value", tok, msg);
 		pick = &slot;
 	}
 	const struct schema_attr *enum_attr = !w->n				? NULL

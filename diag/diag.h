@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * diag.h - the roots of the `diagnose` (and, once it has a command,
- * `execute`) grammar, hooked into cli_grammar by cli/commands.c.
+ * diag.h - the roots of the `diagnose` and `execute` grammar, hooked into
+ * cli_grammar by cli/commands.c.
  */
 #ifndef APPSH_DIAG_DIAG_H
 #define APPSH_DIAG_DIAG_H
@@ -10,5 +10,7 @@
 
 /* What may follow `diagnose` (diag/grammar.c). */
 extern const struct cli_node diag_diagnose[];
+/* What may follow `execute`. */
+extern const struct cli_node diag_execute[];
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "diag/diag.h"
 
+#include "diag/certificate.h"
 #include "diag/debug.h"
 #include "diag/mailtest.h"
 
@@ -87,5 +88,57 @@ static const struct cli_node test[] = {
 const struct cli_node diag_diagnose[] = {
 	{.word = "debug", .help = "Debug console settings.", .next = debug},
 	{.word = "test", .help = "Test facility.", .next = test},
+	{0},
+};
+
+/* ---- execute certificate ---------------------------------------------- */
+
+static const struct cli_node local_key_file[] = {
+	{.slot = CLI_ARG, .arg = &diag_key_file_arg, .run = diag_cert_import_local},
+	{0},
+};
+
+static const struct cli_node local_cert_file[] = {
+	{.slot = CLI_ARG, .arg = &diag_cert_file_arg, .next = local_key_file},
+	{0},
+};
+
+static const struct cli_node local_name[] = {
+	{.slot = CLI_ARG, .arg = &diag_cert_name_arg, .next = local_cert_file},
+	{0},
+};
+
+static const struct cli_node ca_cert_file[] = {
+	{.slot = CLI_ARG, .arg = &diag_cert_file_arg, .run = diag_cert_import_ca},
+	{0},
+};
+
+static const struct cli_node ca_name[] = {
+	{.slot = CLI_ARG, .arg = &diag_cert_name_arg, .next = ca_cert_file},
+	{0},
+};
+
+static const struct cli_node local_import[] = {
+	{.word = "import",
+	 .help = "Import a certificate and its key from PEM files.",
+	 .next = local_name},
+	{0},
+};
+
+static const struct cli_node ca_import[] = {
+	{.word = "import", .help = "Import a CA certificate from a PEM file.", .next = ca_name},
+	{0},
+};
+
+static const struct cli_node certificate[] = {
+	{.word = "ca", .help = "CA certificates.", .next = ca_import},
+	{.word = "local", .help = "Local certificates.", .next = local_import},
+	{0},
+};
+
+/* ---- execute ------------------------------------------------------------ */
+
+const struct cli_node diag_execute[] = {
+	{.word = "certificate", .help = "Certificate operations.", .next = certificate},
 	{0},
 };

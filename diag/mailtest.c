@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "cli/walk.h"
+#include "diag/certificate.h"
 #include "diag/debug.h"
 #include "diag/dns.h"
 #include "smtp/message.h"
@@ -102,7 +103,9 @@ struct entry {
 	enum smtp_security sec;
 	bool auth, cert;
 	int tls_min;
-	char *password; /* decrypted, wiped after */
+	char *password;		  /* decrypted, wiped after */
+	char *cert_pem, *key_pem; /* the local certificate for auth-type certificate */
+	char *ca_pem;		  /* config system certificate ca, trusted beside the system's */
 };
 
 static int tls_version(const char *name)
@@ -190,10 +193,6 @@ static int check_entry(struct test *t, const struct entry *e)
 	if (e->auth && e->cert && !*e->local_cert)
 		return verdict(t, 1, "certificate authentication without local-cert",
 			       "set local-cert in config system mail");
-	if (e->auth && e->cert)
-		return verdict(t, 1, "local certificate is not available",
-			       "certificate authentication needs the certificate store, which "
-			       "this appsh version does not have yet");
 	if (e->sec == SMTP_SEC_SMTPS && (e->port == 25 || e->port == 587))
 		say(t,
 		    "Warning: port %u usually speaks plain SMTP with STARTTLS, but "
@@ -204,6 +203,21 @@ static int check_entry(struct test *t, const struct entry *e)
 		    "Warning: port 465 usually expects TLS from the first byte "
 		    "(secure-option smtps), but secure-option is %s",
 		    sec_name(e->sec));
+	return 0;
+}
+
+/* The client certificate and the trusted CAs from the certificate store. */
+static int load_certs(struct test *t, struct entry *e)
+{
+	char err[256];
+	e->ca_pem = diag_cert_ca_pem(t->cli);
+	if (!e->auth || !e->cert)
+		return 0;
+	if (diag_cert_local_pem(t->cli, e->local_cert, &e->cert_pem, &e->key_pem, err,
+				sizeof err) != 0)
+		return verdict(t, 1, err,
+			       "import the certificate (execute certificate local import) or fix "
+			       "local-cert in config system mail");
 	return 0;
 }
 
@@ -424,6 +438,8 @@ static const char *hint_for(const struct smtp_error *e, const struct entry *en)
 					 "providers "
 					 "need an app password)"
 				       : "check user and passwd in config system mail";
+		if (e->stage == SMTP_MAIL && e->code == 0)
+			return "the message is larger than the server accepts (its SIZE limit)";
 		if (e->stage == SMTP_MAIL)
 			return "the server refuses the sender: use an address it accepts as "
 			       "mail-from (and in from)";
@@ -449,9 +465,14 @@ static int dialogue(struct test *t, const struct entry *e, const char *id,
 		.naddrs = naddrs,
 		.security = e->sec,
 		.tls_min_version = e->tls_min,
-		.auth = e->auth ? SMTP_AUTH_PASSWORD : SMTP_AUTH_OFF,
+		.auth = !e->auth  ? SMTP_AUTH_OFF
+			: e->cert ? SMTP_AUTH_CERTIFICATE
+				  : SMTP_AUTH_PASSWORD,
 		.user = e->user,
 		.password = e->password,
+		.cert_pem = e->cert_pem,
+		.key_pem = e->key_pem,
+		.ca_pem = e->ca_pem,
 		.transcript = on_transcript,
 		.progress = on_progress,
 		.hook_arg = t,
@@ -487,8 +508,10 @@ static int dialogue(struct test *t, const struct entry *e, const char *id,
 	return 0;
 failed:
 	t->layer = err.stage >= SMTP_MAIL ? smtp_stage_name(err.stage) : layer_of(err.stage);
-	if (err.cls == SMTP_E_SYSTEM && err.sys_errno == EINTR)
+	if (err.cls == SMTP_E_SYSTEM && err.sys_errno == EINTR) {
+		say(t, "%s", ""); /* after the terminal's ^C */
 		return verdict(t, 5, "interrupted", "run the test again");
+	}
 	return verdict(t,
 		       err.stage == SMTP_AUTH	    ? 6
 		       : err.stage <= SMTP_GREETING ? 3
@@ -517,12 +540,15 @@ int diag_mailserver_test(struct cli *cli, const struct cli_args *a)
 		rc = cli_fail(cli, -1, NULL, NULL,
 			      rc == -2 ? "the stored password does not decrypt with this key"
 				       : "cannot read the mail server entry");
-	} else if ((rc = check_entry(&t, &e)) == 0 &&
+	} else if ((rc = check_entry(&t, &e)) == 0 && (rc = load_certs(&t, &e)) == 0 &&
 		   (rc = resolve(&t, e.server, timeout_ms, addrs, &naddrs)) == 0) {
 		rc = dialogue(&t, &e, a->argv[0], addrs, naddrs, a->argv[1], a->argv[2],
 			      timeout_ms);
 	}
 	secret_free(e.password);
+	secret_free(e.key_pem);
+	free(e.cert_pem);
+	free(e.ca_pem);
 	cli_free_values(schema_lookup("system mail"), vals);
 	return rc;
 }

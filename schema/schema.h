@@ -43,6 +43,9 @@ struct schema_attr {
 	/* Visibility: when when_attr is set, the attribute exists only while
 	 * when_attr (a sibling) has the value when_value. */
 	const char *when_attr, *when_value;
+	bool multiline;	 /* the value may hold line feeds (PEM text pasted in quotes) */
+	const char *ref; /* the value must name an entry of this table ("system
+			    certificate local"); its keys are offered by ? and TAB */
 };
 
 enum schema_kind {
@@ -106,5 +109,7 @@ const struct schema_enum *schema_enum_find(const struct schema_attr *attr, const
 const char *schema_check_host(const char *value);
 const char *schema_check_email(const char *value);
 const char *schema_check_hostname(const char *value);
+const char *schema_check_pem_cert(const char *value); /* one or more certificates */
+const char *schema_check_pem_key(const char *value);  /* one private key */
 
 #endif

@@ -70,7 +70,8 @@ static const struct schema_attr mail_attrs[] = {
 	 .type = SCHEMA_T_STRING,
 	 .max = 35,
 	 .when_attr = "auth-type",
-	 .when_value = "certificate"},
+	 .when_value = "certificate",
+	 .ref = "system certificate local"},
 	{.name = "passwd",
 	 .help = "SMTP account password.",
 	 .type = SCHEMA_T_PASSWORD,
@@ -200,6 +201,69 @@ static const struct schema_node system_dns = {
 	.attrs = dns_attrs,
 };
 
+/* ---- system certificate ----------------------------------------------- */
+
+static const struct schema_attr cert_local_attrs[] = {
+	{.name = "certificate",
+	 .help = "PEM certificate, intermediates after it.",
+	 .type = SCHEMA_T_STRING,
+	 .max = 32768,
+	 .multiline = true,
+	 .check = schema_check_pem_cert},
+	{.name = "comment", .help = "Comment.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "private-key",
+	 .help = "PEM private key of the certificate (unencrypted).",
+	 .type = SCHEMA_T_PASSWORD,
+	 .max = 16384,
+	 .multiline = true,
+	 .check = schema_check_pem_key},
+	{0},
+};
+
+static const struct schema_attr cert_ca_attrs[] = {
+	{.name = "certificate",
+	 .help = "PEM certificate of a trusted CA.",
+	 .type = SCHEMA_T_STRING,
+	 .max = 32768,
+	 .multiline = true,
+	 .check = schema_check_pem_cert},
+	{.name = "comment", .help = "Comment.", .type = SCHEMA_T_STRING, .max = 127},
+	{0},
+};
+
+static const char *const cert_summary[] = {"comment", NULL};
+
+static const struct schema_node cert_local = {
+	.name = "local",
+	.help = "Local certificates: the client certificates mail servers may ask for.",
+	.kind = SCHEMA_TABLE,
+	.attrs = cert_local_attrs,
+	.key_name = "name",
+	.key_help = "Certificate name.",
+	.key_max = 35,
+	.summary = cert_summary,
+};
+
+static const struct schema_node cert_ca = {
+	.name = "ca",
+	.help = "CA certificates trusted beside the system's, e.g. a private mail server's CA.",
+	.kind = SCHEMA_TABLE,
+	.attrs = cert_ca_attrs,
+	.key_name = "name",
+	.key_help = "CA certificate name.",
+	.key_max = 35,
+	.summary = cert_summary,
+};
+
+static const struct schema_node *const cert_children[] = {&cert_ca, &cert_local, NULL};
+
+static const struct schema_node system_certificate = {
+	.name = "certificate",
+	.help = "Certificates.",
+	.kind = SCHEMA_CONTAINER,
+	.children = cert_children,
+};
+
 /* ---- system status -------------------------------------------------- */
 
 static const struct schema_node system_status = {
@@ -210,7 +274,7 @@ static const struct schema_node system_status = {
 };
 
 static const struct schema_node *const system_children[] = {
-	&system_dns, &system_global, &system_mail, &system_status, NULL,
+	&system_certificate, &system_dns, &system_global, &system_mail, &system_status, NULL,
 };
 
 const struct schema_node schema_system = {

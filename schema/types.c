@@ -76,11 +76,11 @@ static long utf8_invalid_at(const unsigned char *s)
 /* Text values may hold any printable UTF-8 but no control characters:
  * CR, LF, NUL and ESC would corrupt `show` output and, later, SMTP lines. */
 static const struct schema_error *check_text(const char *name, const char *v, unsigned long max,
-					     char *msg, size_t len)
+					     bool multiline, char *msg, size_t len)
 {
 	size_t n = strlen(v);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		if (*p < 0x20 || *p == 0x7f) {
+		if ((*p < 0x20 || *p == 0x7f) && !(multiline && *p == '\n')) {
 			snprintf(msg, len, "%s: control character 0x%02x is not allowed in a value",
 				 name, *p);
 			return &err_value;
@@ -126,7 +126,7 @@ const struct schema_error *schema_validate(const struct schema_attr *a, const ch
 	switch (a->type) {
 	case SCHEMA_T_STRING:
 	case SCHEMA_T_PASSWORD:
-		err = check_text(a->name, v, a->max, msg, len);
+		err = check_text(a->name, v, a->max, a->multiline, msg, len);
 		break;
 	case SCHEMA_T_UINT:
 		err = check_uint(a, v, msg, len);
@@ -157,7 +157,10 @@ const struct schema_error *schema_validate(const struct schema_attr *a, const ch
 	if (!err && a->check && *v) {
 		const char *why = a->check(v);
 		if (why) {
-			snprintf(msg, len, "%s: '%.40s' %s", a->name, v, why);
+			if (a->type == SCHEMA_T_PASSWORD || a->multiline) /* never echo these */
+				snprintf(msg, len, "%s: the value %s", a->name, why);
+			else
+				snprintf(msg, len, "%s: '%.40s' %s", a->name, v, why);
 			err = &err_value;
 		}
 	}
@@ -171,7 +174,7 @@ const struct schema_error *schema_validate_key(const struct schema_node *t, cons
 		snprintf(msg, len, "%s: the entry name may not be empty", t->key_name);
 		return &err_value;
 	}
-	return check_text(t->key_name, key, t->key_max, msg, len);
+	return check_text(t->key_name, key, t->key_max, false, msg, len);
 }
 
 /* A DNS name or an IP literal: what an SMTP server or DNS target may be. */

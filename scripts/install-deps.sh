@@ -7,8 +7,9 @@ set -e
 # for namespaces) and the terminal driver; bench: hyperfine, GNU time.
 need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqlite3-dev
       libclang-rt-14-dev clang-format
-      sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks dnsmasq-base nftables
-      iproute2 util-linux
+      sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks libnet-ssleay-perl
+      libauthen-sasl-perl postfix dnsmasq-base nftables
+      iproute2 iputils-ping util-linux
       hyperfine time"
 missing=
 for p in $need; do
@@ -21,5 +22,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# postfix is here for its smtp-sink/smtp-source test tools: never configure
+# or start it as the machine's MTA.
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $missing >/dev/null

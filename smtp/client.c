@@ -233,7 +233,8 @@ static int command(struct smtp_session *s, enum smtp_stage stage, const char *li
 	enter(s, stage);
 	if (put(s, line, shown, err) != 0 || flush(s, err) != 0 || get_reply(s, r, err) != 0)
 		return -1;
-	return r->code / 100 == want ? 0 : refused(s, r, err, line);
+	/* The masked form: an AUTH line must not reach an error message. */
+	return r->code / 100 == want ? 0 : refused(s, r, err, shown ? shown : line);
 }
 
 static int ehlo(struct smtp_session *s, struct smtp_error *err)
@@ -252,19 +253,22 @@ static int ehlo(struct smtp_session *s, struct smtp_error *err)
 		s->info.esmtp = true;
 		snprintf(s->info.extensions, sizeof s->info.extensions, "%s", s->ehlo.keywords);
 		s->info.max_size = s->ehlo.size;
-		progress(s, "EHLO accepted; extensions: %s",
-			 *s->ehlo.keywords ? s->ehlo.keywords : "(none)");
+		progress(s, "EHLO accepted; extensions: %s%s%s%s",
+			 *s->ehlo.keywords ? s->ehlo.keywords : "(none)",
+			 *s->ehlo.mech_names ? " (AUTH " : "", s->ehlo.mech_names,
+			 *s->ehlo.mech_names ? ")" : "");
 		return 0;
 	}
 	if (r.code / 100 != 5)
 		return refused(s, &r, err, "EHLO");
+	int ehlo_code = r.code;
 	/* An old server: HELO, and no extensions at all. */
 	snprintf(line, sizeof line, "HELO %s", name);
 	if (command(s, SMTP_HELO, line, NULL, 2, &r, err) != 0)
 		return -1;
 	s->info.esmtp = false;
 	s->info.extensions[0] = '\0';
-	progress(s, "EHLO refused (%d); HELO accepted, no extensions", r.code);
+	progress(s, "EHLO refused (%d); HELO accepted, no extensions", ehlo_code);
 	return 0;
 }
 

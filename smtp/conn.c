@@ -92,7 +92,11 @@ static void tls_reason(SSL *ssl, struct smtp_error *err)
 	long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
 
 	err->cls = SMTP_E_TLS;
-	if (verify != X509_V_OK) {
+	if (e && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+		/* Not a TLS failure: the peer hung up (smtp_conn_tls says when). */
+		err->cls = SMTP_E_CLOSED;
+		snprintf(err->detail, sizeof err->detail, "the server closed the connection");
+	} else if (verify != X509_V_OK) {
 		err->verify = verify;
 		snprintf(err->detail, sizeof err->detail, "certificate verification failed: %s",
 			 X509_verify_cert_error_string(verify));
@@ -133,6 +137,22 @@ static int use_client_cert(SSL_CTX *ctx, const struct smtp_config *cfg, struct s
 	return 0;
 }
 
+/* Adds every certificate in the PEM text to the context's trust store. */
+static int add_cas(SSL_CTX *ctx, const char *pem)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	X509 *x;
+	int n = 0;
+	while (b && (x = PEM_read_bio_X509(b, NULL, NULL, NULL))) {
+		n += X509_STORE_add_cert(store, x) == 1;
+		X509_free(x);
+	}
+	BIO_free(b);
+	ERR_clear_error(); /* the end of the text reads as an error */
+	return n > 0 ? 0 : -1;
+}
+
 static SSL_CTX *make_ctx(const struct smtp_config *cfg, struct smtp_error *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -154,6 +174,13 @@ static SSL_CTX *make_ctx(const struct smtp_config *cfg, struct smtp_error *err)
 		err->cls = SMTP_E_TLS;
 		snprintf(err->detail, sizeof err->detail, "cannot load the trusted CAs from %s",
 			 cfg->ca_file);
+		SSL_CTX_free(ctx);
+		ERR_clear_error();
+		return NULL;
+	}
+	if (cfg->ca_pem && add_cas(ctx, cfg->ca_pem) != 0) {
+		err->cls = SMTP_E_TLS;
+		snprintf(err->detail, sizeof err->detail, "a trusted CA certificate is not valid");
 		SSL_CTX_free(ctx);
 		ERR_clear_error();
 		return NULL;

@@ -96,7 +96,8 @@ struct smtp_config {
 
 	enum smtp_security security;
 	int tls_min_version; /* e.g. TLS1_2_VERSION; 0 = TLS 1.2 */
-	const char *ca_file; /* extra trusted CAs (PEM), beside the system store */
+	const char *ca_file; /* extra trusted CAs (PEM file), beside the system store */
+	const char *ca_pem;  /* extra trusted CAs as PEM text (config system certificate ca) */
 	bool no_verify;	     /* for tests only: accept any certificate */
 
 	const char *helo_name; /* our name in EHLO/HELO; NULL = "localhost" */

@@ -62,6 +62,43 @@ set timezone 28
 set console-output more
 set global-ssl-protocol tlsv1.3
 end
+config system certificate local
+edit Fortinet_Local
+set certificate "-----BEGIN CERTIFICATE-----
+MIIBiTCCAS+gAwIBAgIUes+u8tS9DkofWRry3xaej/zoygUwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwORm9ydGluZXRfTG9jYWwwIBcNMjYxMTI5MTkyNDUwWhgPMjEy
+NjExMDUxOTI0NTBaMBkxFzAVBgNVBAMMDkZvcnRpbmV0X0xvY2FsMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEGbS2N/IqpqvHujaam1eXo4LH686fvYqkHiE17oo3
+/Y9ziCBeB08YHpV+YkeFbAbkbeZZQ2bVo1oV3wDGGpjbuqNTMFEwHQYDVR0OBBYE
+FOQVgFqmtpM8+uDAZI+kVqlARpkmMB8GA1UdIwQYMBaAFOQVgFqmtpM8+uDAZI+k
+VqlARpkmMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgFt0yj4Td
+BZ5csnS8rMHDKbTh/MylMpk1tVnh00ZAnmQCIQCdlhaoV/C9fX+ZFenwrKFbJsNd
+dtuZ+1T/j5mRqxmZ4Q==
+-----END CERTIFICATE-----
+"
+set private-key "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7McJK6+PUP28giIF
+U5wFQSIgYZ3/np+uo3FZXAxAIL6hRANCAAQZtLY38iqmq8e6NpqbV5ejgsfrzp+9
+iqQeITXuijf9j3OIIF4HTxgelX5iR4VsBuRt5llDZtWjWhXfAMYamNu6
+-----END PRIVATE KEY-----
+"
+set comment "pasted PEM, spanning lines"
+end
+config system certificate ca
+edit private-ca
+set certificate "-----BEGIN CERTIFICATE-----
+MIIBiTCCAS+gAwIBAgIUes+u8tS9DkofWRry3xaej/zoygUwCgYIKoZIzj0EAwIw
+GTEXMBUGA1UEAwwORm9ydGluZXRfTG9jYWwwIBcNMjYxMTI5MTkyNDUwWhgPMjEy
+NjExMDUxOTI0NTBaMBkxFzAVBgNVBAMMDkZvcnRpbmV0X0xvY2FsMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAEGbS2N/IqpqvHujaam1eXo4LH686fvYqkHiE17oo3
+/Y9ziCBeB08YHpV+YkeFbAbkbeZZQ2bVo1oV3wDGGpjbuqNTMFEwHQYDVR0OBBYE
+FOQVgFqmtpM8+uDAZI+kVqlARpkmMB8GA1UdIwQYMBaAFOQVgFqmtpM8+uDAZI+k
+VqlARpkmMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIgFt0yj4Td
+BZ5csnS8rMHDKbTh/MylMpk1tVnh00ZAnmQCIQCdlhaoV/C9fX+ZFenwrKFbJsNd
+dtuZ+1T/j5mRqxmZ4Q==
+-----END CERTIFICATE-----
+"
+end
 config system dns
 set primary 192.0.2.53
 set secondary 198.51.100.53
@@ -116,7 +153,8 @@ check "multi-line value: the error names the newline" \
 
 run "$SRC" -c show >"$WORK/show.txt"
 run "$SRC" -c 'show full-configuration' >"$WORK/full.txt"
-check "show: prints every entry" test "$(grep -c '^    edit ' "$WORK/show.txt")" = 6
+# Six mail entries, one local certificate, one CA.
+check "show: prints every entry" test "$(grep -c '^    edit ' "$WORK/show.txt")" = 8
 check "show: prints the five passwords as ENC" test "$(grep -c 'set passwd ENC ' "$WORK/show.txt")" = 5
 
 for what in show full; do
@@ -141,7 +179,7 @@ run "$other" <"$WORK/show.txt" >"$WORK/other.out" 2>"$WORK/other.err"
 rc=$?
 check "different key: exit 1" test $rc = 1
 check "different key: one clear error per ENC line" test "$(grep -c \
-	"the encrypted value does not decrypt with this installation's key" "$WORK/other.err")" = 5
+	"the encrypted value does not decrypt with this installation's key" "$WORK/other.err")" = 6
 check "different key: no password stored" test "$(run "$other" -c show | grep -c 'set passwd')" = 0
 
 # Plaintext never on disk: not in any file of any state dir (database, WAL,

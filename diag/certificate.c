@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * certificate.c - importing certificates from files, and handing the
+ * stored ones to the SMTP client.  An import is one commit through the
+ * same session code as `config ... end`, so it is checked for conflicts
+ * and refused whole when anything is wrong.
+ */
+#include "diag/certificate.h"
+
+#include <errno.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/walk.h"
+#include "store/secret.h"
+#include "store/store.h"
+
+const struct schema_attr diag_cert_name_arg = {
+	.name = "name", .help = "Name for the certificate.", .type = SCHEMA_T_STRING, .max = 35};
+const struct schema_attr diag_cert_file_arg = {.name = "cert-file",
+					       .help = "PEM file with the certificate.",
+					       .type = SCHEMA_T_STRING,
+					       .max = 4096};
+const struct schema_attr diag_key_file_arg = {.name = "key-file",
+					      .help = "PEM file with its private key.",
+					      .type = SCHEMA_T_STRING,
+					      .max = 4096};
+
+/* Reads a whole PEM file of at most 64 KiB. */
+static char *slurp(struct cli *cli, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = f ? malloc(65537) : NULL, msg[300];
+	size_t n = buf ? fread(buf, 1, 65537, f) : 0;
+	int e = errno;
+	if (f)
+		fclose(f);
+	if (!buf || n > 65536 || memchr(buf, '\0', n)) {
+		snprintf(msg, sizeof msg, "cannot read %.200s: %s", path,
+			 !f	     ? strerror(e)
+			 : n > 65536 ? "larger than 64 KiB"
+				     : "not a text file");
+		cli_fail(cli, -1, NULL, NULL, msg);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	/* CRLF files from other systems: the stored text uses LF. */
+	for (char *r = buf; (r = strchr(r, '\r'));)
+		memmove(r, r + 1, strlen(r));
+	return buf;
+}
+
+static void describe(X509 *x, char *buf, size_t len)
+{
+	char subject[256] = "", expiry[32] = "";
+	struct tm tm;
+	X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1)
+		strftime(expiry, sizeof expiry, "%Y-%m-%d", &tm);
+	snprintf(buf, len, "subject %s, expires %s", subject, expiry);
+}
+
+/* Stores the values as a new entry of table; refuses an existing name. */
+static int store_entry(struct cli *cli, const char *table, const char *name,
+		       const char *const *attrs, char **vals, size_t n)
+{
+	const struct schema_node *t = schema_lookup(table);
+	char msg[200];
+	int rc = -1;
+
+	cli_session_enter(cli, t, table);
+	int exists = cli_entry_exists(cli, name);
+	struct cli_entry *e = exists == 0 ? cli_entry_get(cli, name, true) : NULL;
+	if (exists == 1) {
+		snprintf(msg, sizeof msg, "%s \"%.35s\" already exists; delete it first", t->name,
+			 name);
+		cli_fail(cli, -5, "value", name, msg);
+	} else if (!e) {
+		cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			int k = schema_attr_index(t, attrs[i]);
+			e->val[k] = vals[i];
+			vals[i] = NULL;
+		}
+		rc = cli_session_commit(cli);
+	}
+	cli_session_leave(cli);
+	return rc;
+}
+
+static int import(struct cli *cli, const struct cli_args *a, bool local)
+{
+	char *cert = slurp(cli, a->argv[1]), *key = NULL, *enc = NULL, info[400], err[256];
+	BIO *b = cert ? BIO_new_mem_buf(cert, -1) : NULL;
+	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *k = NULL;
+	int rc = -1;
+
+	if (!cert)
+		goto out;
+	if (!x) {
+		cli_fail(cli, -651, NULL, NULL, "the certificate file holds no PEM certificate");
+		goto out;
+	}
+	describe(x, info, sizeof info);
+	if (local) {
+		BIO *kb;
+		if (!(key = slurp(cli, a->argv[2])))
+			goto out;
+		kb = BIO_new_mem_buf(key, -1);
+		k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+		BIO_free(kb);
+		if (!k) {
+			cli_fail(cli, -651, NULL, NULL,
+				 "the key file holds no unencrypted PEM private key");
+			goto out;
+		}
+		if (X509_check_private_key(x, k) != 1) {
+			cli_fail(cli, -651, NULL, NULL,
+				 "the private key does not match the certificate");
+			goto out;
+		}
+		if (!(enc = secret_encrypt(cli->key, key, err, sizeof err))) {
+			cli_fail(cli, -1, NULL, NULL, err);
+			goto out;
+		}
+		static const char *const attrs[] = {"certificate", "private-key"};
+		char *vals[] = {cert, enc};
+		rc = store_entry(cli, "system certificate local", a->argv[0], attrs, vals, 2);
+		cert = vals[0];
+		enc = vals[1];
+	} else {
+		static const char *const attrs[] = {"certificate"};
+		char *vals[] = {cert};
+		rc = store_entry(cli, "system certificate ca", a->argv[0], attrs, vals, 1);
+		cert = vals[0];
+	}
+	if (rc == 0)
+		cli_out_printf(cli->out, "%s certificate \"%s\" imported: %s\n",
+			       local ? "Local" : "CA", a->argv[0], info);
+out:
+	ERR_clear_error();
+	X509_free(x);
+	EVP_PKEY_free(k);
+	BIO_free(b);
+	free(cert);
+	free(enc);
+	secret_free(key);
+	return rc;
+}
+
+int diag_cert_import_local(struct cli *cli, const struct cli_args *a)
+{
+	return import(cli, a, true);
+}
+
+int diag_cert_import_ca(struct cli *cli, const struct cli_args *a)
+{
+	return import(cli, a, false);
+}
+
+int diag_cert_local_pem(struct cli *cli, const char *name, char **cert, char **key, char *err,
+			size_t errlen)
+{
+	const struct schema_node *t = schema_lookup("system certificate local");
+	char **vals = calloc(schema_attr_count(t) + 1, sizeof *vals);
+	int rc = vals ? cli_load_values(cli, "system certificate local", t, name, vals) : -1;
+	const char *c = rc == 1 ? cli_attr_value(t, vals, schema_attr_index(t, "certificate")) : "";
+	const char *k = rc == 1 ? cli_attr_value(t, vals, schema_attr_index(t, "private-key")) : "";
+
+	*cert = *key = NULL;
+	if (rc != 1)
+		snprintf(err, errlen, "local certificate \"%.35s\" does not exist", name);
+	else if (!*c || !*k)
+		snprintf(err, errlen, "local certificate \"%.35s\" lacks its certificate or key",
+			 name);
+	else if ((*key = secret_decrypt(cli->key, k, err, errlen)))
+		*cert = strdup(c);
+	cli_free_values(t, vals);
+	if (*cert)
+		return 0;
+	secret_free(*key);
+	*key = NULL;
+	return -1;
+}
+
+struct ca_ctx {
+	struct cli *cli;
+	const struct schema_node *t;
+	char *pem;
+	size_t len;
+};
+
+static int add_ca(void *arg, const char *name)
+{
+	struct ca_ctx *c = arg;
+	char **vals = calloc(schema_attr_count(c->t) + 1, sizeof *vals);
+	if (vals && cli_load_values(c->cli, "system certificate ca", c->t, name, vals) == 1) {
+		const char *pem =
+			cli_attr_value(c->t, vals, schema_attr_index(c->t, "certificate"));
+		size_t n = strlen(pem);
+		char *p = realloc(c->pem, c->len + n + 2);
+		if (p) {
+			memcpy(p + c->len, pem, n);
+			c->len += n;
+			p[c->len++] = '\n';
+			p[c->len] = '\0';
+			c->pem = p;
+		}
+	}
+	cli_free_values(c->t, vals);
+	return 0;
+}
+
+char *diag_cert_ca_pem(struct cli *cli)
+{
+	struct ca_ctx c = {cli, schema_lookup("system certificate ca"), NULL, 0};
+	cli_entry_keys(cli, c.t, "system certificate ca", add_ca, &c);
+	return c.pem;
+}
