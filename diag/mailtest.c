@@ -424,6 +424,8 @@ static const char *hint_for(const struct smtp_error *e, const struct entry *en)
 		if (e->stage == SMTP_AUTH)
 			return "the server offers no usable AUTH here: check the port (587 usually "
 			       "offers AUTH, 25 often does not) or set auth disable";
+		if (e->stage == SMTP_MAIL)
+			return "use ASCII addresses, or a mail server that supports SMTPUTF8";
 		return "the server does not offer STARTTLS: use secure-option smtps (port "
 		       "465), or none if the network is trusted";
 	case SMTP_E_POLICY:

@@ -530,6 +530,14 @@ static int pipelined(struct smtp_session *s, const char *from, const char *const
 	return rc;
 }
 
+static bool ascii(const char *str)
+{
+	for (; *str; str++)
+		if ((unsigned char)*str >= 0x80)
+			return false;
+	return true;
+}
+
 int smtp_send(struct smtp_session *s, const char *from, const char *const *to, size_t nto,
 	      const char *message, size_t len, char *final, size_t finallen, struct smtp_error *err)
 {
@@ -559,11 +567,22 @@ int smtp_send(struct smtp_session *s, const char *from, const char *const *to, s
 		     s->ehlo.size);
 		goto out;
 	}
+	/* Non-ASCII addresses need SMTPUTF8 (RFC 6531), or they cannot be sent. */
+	bool utf8 = !ascii(from);
+	for (size_t i = 0; i < nto; i++)
+		utf8 = utf8 || !ascii(to[i]);
+	if (utf8 && !s->ehlo.smtputf8) {
+		fail(s, err, SMTP_E_MISSING,
+		     "an address is not ASCII and the server does not offer SMTPUTF8");
+		goto out;
+	}
 	int n = snprintf(line, sizeof line, "MAIL FROM:<%s>", from);
 	if (s->ehlo.size)
 		n += snprintf(line + n, sizeof line - n, " SIZE=%zu", wlen);
 	if (s->ehlo.eightbitmime)
-		snprintf(line + n, sizeof line - n, " BODY=8BITMIME");
+		n += snprintf(line + n, sizeof line - n, " BODY=8BITMIME");
+	if (utf8)
+		snprintf(line + n, sizeof line - n, " SMTPUTF8");
 	if (s->ehlo.pipelining) {
 		if (put(s, line, NULL, err) != 0)
 			goto out;

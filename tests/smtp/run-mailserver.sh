@@ -49,6 +49,8 @@ PW_LOGIN_B64=$(printf '%s' "$PW" | base64 -w0)
 P=$SMTP_PKI
 PEERS=(
 	"none --mode plain"
+	"utf8 --mode plain"
+	"noutf8 --mode plain --no-ext SMTPUTF8"
 	"plainsrv --mode plain"
 	"stls --auth plain,login ${U[*]}"
 	"smtps --mode smtps --auth plain ${U[*]}"
@@ -551,6 +553,20 @@ tr_has rcptnopipe "^1 plain C: RCPT TO"
 tr_lacks rcptnopipe " C\+: "
 tr_has rcpt550 "^1 plain C\+: MAIL FROM"
 verdict "PIPELINING: used when offered, one command at a time when not"
+
+# ---- SMTPUTF8 ------------------------------------------------------------------
+# A non-ASCII address goes out with the SMTPUTF8 parameter, and is refused
+# before MAIL FROM when the server does not offer the extension.
+mt utf8 "$(srv utf8)
+set secure-option none" "café@example.test" $TO 3
+ok utf8
+env_is utf8 mail_options "SIZE=[0-9]+ BODY=8BITMIME SMTPUTF8"
+verdict "a non-ASCII sender is sent with SMTPUTF8"
+mt noutf8 "$(srv noutf8)
+set secure-option none" "café@example.test" $TO 3
+failed noutf8 "MAIL FROM" "not ASCII and the server does not offer SMTPUTF8" "SMTPUTF8" 5
+spooled noutf8 0
+verdict "a non-ASCII sender without SMTPUTF8: refused before MAIL FROM"
 
 # ---- disconnects at each stage ---------------------------------------------
 declare -A DROP_LAYER=([greeting]=greeting [ehlo]=EHLO [starttls]=TLS [handshake]=TLS
