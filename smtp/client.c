@@ -283,6 +283,15 @@ static int tls(struct smtp_session *s, struct smtp_error *err)
 	return 0;
 }
 
+/* With TLS 1.3 the server judges our certificate after the handshake, so
+ * its refusal arrives with the first read: it is still the TLS layer's. */
+static int after_tls(int rc, struct smtp_error *err)
+{
+	if (rc != 0 && err->cls == SMTP_E_TLS)
+		err->stage = SMTP_TLS;
+	return rc;
+}
+
 static int starttls(struct smtp_session *s, struct smtp_error *err)
 {
 	bool required = s->cfg->security == SMTP_SEC_STARTTLS;
@@ -313,7 +322,7 @@ static int starttls(struct smtp_session *s, struct smtp_error *err)
 	}
 	if (tls(s, err) != 0)
 		return -1;
-	return ehlo(s, err); /* what was offered in clear counts for nothing now */
+	return after_tls(ehlo(s, err), err); /* what was offered in clear counts no more */
 }
 
 /* The strongest mechanism both sides know: CRAM-MD5 never sends the
@@ -461,7 +470,7 @@ int smtp_open(const struct smtp_config *cfg, struct smtp_session **out, struct s
 	if (cfg->security == SMTP_SEC_SMTPS && tls(s, err) != 0)
 		goto fail;
 	enter(s, SMTP_GREETING);
-	if (get_reply(s, &r, err) != 0) {
+	if (after_tls(get_reply(s, &r, err), err) != 0) {
 		if (err->cls == SMTP_E_TIMEOUT && cfg->security != SMTP_SEC_SMTPS)
 			snprintf(err->detail, sizeof err->detail,
 				 "no greeting in time (a server that expects TLS from the first "

@@ -50,6 +50,7 @@ P=$SMTP_PKI
 PEERS=(
 	"none --mode plain"
 	"utf8 --mode plain"
+	"ccert --client-cert required --cert-auth"
 	"noutf8 --mode plain --no-ext SMTPUTF8"
 	"plainsrv --mode plain"
 	"stls --auth plain,login ${U[*]}"
@@ -553,6 +554,28 @@ tr_has rcptnopipe "^1 plain C: RCPT TO"
 tr_lacks rcptnopipe " C\+: "
 tr_has rcpt550 "^1 plain C\+: MAIL FROM"
 verdict "PIPELINING: used when offered, one command at a time when not"
+
+# ---- client certificates -------------------------------------------------------
+# auth-type certificate presents the imported local certificate; one the
+# server does not trust is reported as a client-certificate rejection at
+# the TLS layer, although TLS 1.3 only says so at the first read.
+for c in certok:client certbad:client-untrusted; do
+	"$APPSH" --state-dir "$SMTP_TMP/state-${c%%:*}" -c "execute certificate local import \
+c1 $P/${c#*:}.crt $P/${c#*:}.key" >/dev/null
+done
+CERT_SETS='set secure-option starttls
+set auth enable
+set auth-type certificate
+set local-cert c1'
+mt certok "$(srv ccert)
+$CERT_SETS" $FROM $TO 3
+ok certok
+env_is ccert client_cert ".*commonName=testuser.*"
+verdict "auth-type certificate: the local certificate is presented and accepted"
+mt certbad "$(srv ccert)
+$CERT_SETS" $FROM $TO 3
+failed certbad TLS "rejected the client certificate" "local-cert" 5
+verdict "an untrusted client certificate: FAILED at TLS, named as a client-certificate rejection"
 
 # ---- SMTPUTF8 ------------------------------------------------------------------
 # A non-ASCII address goes out with the SMTPUTF8 parameter, and is refused
