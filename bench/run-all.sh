@@ -13,6 +13,7 @@ LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 "$BENCH_DIR/startup.sh"
 echo
 "$BENCH_DIR/bulk.sh"
+echo && "$BENCH_DIR/smtp.sh"
 
 echo
 echo "## Summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \

@@ -35,7 +35,6 @@ set port 2525
 next
 edit 4
 set auth-type certificate
-set local-cert mailcert
 next
 end
 EOF
