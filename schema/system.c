@@ -210,7 +210,7 @@ static const struct schema_attr cert_local_attrs[] = {
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comment", .help = "Comment.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
 	{.name = "private-key",
 	 .help = "PEM private key of the certificate (unencrypted).",
 	 .type = SCHEMA_T_PASSWORD,
@@ -227,11 +227,11 @@ static const struct schema_attr cert_ca_attrs[] = {
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comment", .help = "Comment.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
 	{0},
 };
 
-static const char *const cert_summary[] = {"comment", NULL};
+static const char *const cert_summary[] = {"comments", NULL};
 
 static const struct schema_node cert_local = {
 	.name = "local",

@@ -82,7 +82,7 @@ U5wFQSIgYZ3/np+uo3FZXAxAIL6hRANCAAQZtLY38iqmq8e6NpqbV5ejgsfrzp+9
 iqQeITXuijf9j3OIIF4HTxgelX5iR4VsBuRt5llDZtWjWhXfAMYamNu6
 -----END PRIVATE KEY-----
 "
-set comment "pasted PEM, spanning lines"
+set comments "pasted PEM, spanning lines"
 end
 config system certificate ca
 edit private-ca
