@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -202,6 +203,43 @@ fail:
 	return NULL;
 }
 
+/*
+ * One context per TLS configuration, kept for the next session: building
+ * one means loading the trust store, which is costly (the whole CA bundle
+ * when SSL_CERT_FILE names it).  Sessions of one process share it; the
+ * library is used from one thread.
+ */
+static SSL_CTX *shared_ctx(const struct smtp_config *cfg, struct smtp_error *err)
+{
+	static SSL_CTX *kept;
+	static unsigned char kept_id[32];
+	unsigned char id[32];
+	unsigned int idlen = 0;
+	char head[64];
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const char *parts[] = {cfg->ca_file, cfg->ca_pem, cfg->cert_pem, cfg->key_pem,
+			       getenv("SSL_CERT_FILE")};
+
+	snprintf(head, sizeof head, "%d %d %d", cfg->tls_min_version, cfg->no_verify,
+		 cfg->auth == SMTP_AUTH_CERTIFICATE);
+	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) &&
+		  EVP_DigestUpdate(md, head, strlen(head) + 1);
+	for (size_t i = 0; ok && i < sizeof parts / sizeof parts[0]; i++)
+		ok = EVP_DigestUpdate(md, parts[i] ? parts[i] : "",
+				      parts[i] ? strlen(parts[i]) + 1 : 1);
+	ok = ok && EVP_DigestFinal_ex(md, id, &idlen);
+	EVP_MD_CTX_free(md);
+	if (ok && kept && memcmp(id, kept_id, sizeof id) == 0 && SSL_CTX_up_ref(kept) == 1)
+		return kept;
+	SSL_CTX *ctx = make_ctx(cfg, err);
+	if (ctx && ok && SSL_CTX_up_ref(ctx) == 1) {
+		SSL_CTX_free(kept);
+		kept = ctx;
+		memcpy(kept_id, id, sizeof id);
+	}
+	return ctx;
+}
+
 /* Runs one SSL call to completion, waiting on the socket as it asks. */
 static int ssl_wait(struct smtp_conn *c, int rc, struct smtp_error *err)
 {
@@ -262,7 +300,7 @@ int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smt
 	int rc;
 
 	ERR_clear_error();
-	if (!(c->ctx = make_ctx(cfg, err)))
+	if (!(c->ctx = shared_ctx(cfg, err)))
 		return -1;
 	if (!(c->ssl = SSL_new(c->ctx)) || SSL_set_fd(c->ssl, c->fd) != 1) {
 		tls_reason(NULL, err);
