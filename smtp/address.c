@@ -16,6 +16,7 @@
  *   caller's business).
  */
 #include "smtp/smtp.h"
+#include "smtp/utf8.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -28,47 +29,12 @@ enum {
 	LABEL_MAX = 63,	  /* RFC 1035; counted in octets, also for UTF-8 labels */
 };
 
-/* The character at s as a code point: its length in bytes, or 0 when the
- * bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
-{
-	size_t len;
-	unsigned long c, min;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xE0) == 0xC0) {
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* A non-ASCII character at s: its length when it may be part of an
  * address, else 0. */
 static size_t utf8_addr_char(const unsigned char *s, size_t n)
 {
 	unsigned long cp;
-	size_t len = utf8_decode(s, n, &cp);
+	size_t len = smtp_utf8_decode(s, n, &cp);
 
 	if (len < 2 || cp <= 0x9F || cp == 0x2028 || cp == 0x2029)
 		return 0;

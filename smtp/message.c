@@ -4,6 +4,7 @@
  * wire form after DATA (RFC 5321 §4.5.2 transparency, §4.5.3.1.6 lines).
  */
 #include "smtp/message.h"
+#include "smtp/utf8.h"
 #include "smtp/smtp.h"
 
 #include <openssl/evp.h>
@@ -108,35 +109,9 @@ bool smtp_has_line_break(const char *s)
 	return s && strpbrk(s, "\r\n") != NULL;
 }
 
-/* The length of the valid UTF-8 character at s (1 for ASCII), or 0 when
- * the bytes are not valid UTF-8 (overlong, surrogate, over U+10FFFF, cut). */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len;
-	unsigned long c, min;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		len = 2, c = s[0] & 0x1F, min = 0x80;
-	else if ((s[0] & 0xF0) == 0xE0)
-		len = 3, c = s[0] & 0x0F, min = 0x800;
-	else if ((s[0] & 0xF8) == 0xF0)
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	return len;
+	return smtp_utf8_decode(s, n, NULL);
 }
 
 /* The offset of the first byte that is not valid UTF-8, or n. */
