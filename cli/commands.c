@@ -343,7 +343,7 @@ static int need(struct cli *cli, const char *key, bool want)
 
 static int cmd_delete(struct cli *cli, const struct cli_args *a)
 {
-	if (need(cli, a->key, true) != 0)
+	if (need(cli, a->key, true) != 0 || cli_check_unused(cli, cli->path, a->key) != 0)
 		return -1;
 	struct cli_entry *e = cli_entry_get(cli, a->key, false);
 	if (!e)
@@ -354,7 +354,8 @@ static int cmd_delete(struct cli *cli, const struct cli_args *a)
 
 static int cmd_rename(struct cli *cli, const struct cli_args *a)
 {
-	if (need(cli, a->key, true) != 0 || need(cli, a->key2, false) != 0)
+	if (need(cli, a->key, true) != 0 || need(cli, a->key2, false) != 0 ||
+	    cli_check_unused(cli, cli->path, a->key) != 0)
 		return -1;
 	struct cli_entry *e = cli_entry_get(cli, a->key, false);
 	if (!e || cli_entry_rename(e, a->key2) != 0)
@@ -389,6 +390,12 @@ static int purge_one(void *arg, const char *key)
 	return 0;
 }
 
+/* Stops at the first entry that another table still names. */
+static int purge_check(void *arg, const char *key)
+{
+	return cli_check_unused(arg, ((struct cli *)arg)->path, key) != 0;
+}
+
 extern bool cli_confirm(struct cli *cli, const char *question);
 
 static int cmd_purge(struct cli *cli, const struct cli_args *a)
@@ -397,6 +404,10 @@ static int cmd_purge(struct cli *cli, const struct cli_args *a)
 	if (cli->interactive && !cli_confirm(cli, "This operation will clear all table entries!\n"
 						  "Do you want to continue? (y/n)"))
 		return 0;
+	if (cli_entry_keys(cli, cli->node, cli->path, purge_check, cli) != STORE_OK)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	if (cli->errlen) /* an entry is in use: nothing is purged */
+		return -1;
 	if (cli_entry_keys(cli, cli->node, cli->path, purge_one, cli) != STORE_OK)
 		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
 	return 0;

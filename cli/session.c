@@ -431,6 +431,34 @@ static int check_conflict(struct cli *cli, const struct cli_entry *e, char **now
 	return 0;
 }
 
+struct users {
+	struct cli *cli;
+	const char *key;
+	int n;
+};
+
+static int count_users(void *arg, const char *holder, const struct schema_attr *attr)
+{
+	struct users *u = arg;
+	int n = store_value_count(u->cli->st, holder, attr->name, u->key);
+	u->n = n < 0 ? -1 : u->n + n;
+	return n < 0;
+}
+
+int cli_check_unused(struct cli *cli, const char *path, const char *key)
+{
+	struct users u = {cli, key, 0};
+	char msg[128];
+	schema_each_ref(path, count_users, &u);
+	if (u.n < 0)
+		return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));
+	if (u.n == 0)
+		return 0;
+	/* The appliance's words (spec §9). */
+	snprintf(msg, sizeof msg, "The entry is used by other %d entries", u.n);
+	return cli_fail(cli, -23, NULL, NULL, msg);
+}
+
 static int write_entry(struct cli *cli, struct cli_entry *e)
 {
 	const struct schema_node *node = cli->node;
@@ -444,11 +472,15 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 	int found = load_values(cli, cli->path, node, row(e), now, &id);
 	if (found < 0 || check_conflict(cli, e, now, found == 1) != 0)
 		goto out;
+	/* Checked again here: another session may have started to use it. */
+	bool renamed = e->stored && strcmp(e->stored, e->key) != 0;
+	if (found == 1 && (!e->exists || renamed) && cli_check_unused(cli, cli->path, row(e)) != 0)
+		goto out;
 	if (!e->exists) {
 		rc = found == 1 ? store_entry_delete(cli->st, id) : 0;
 		goto out;
 	}
-	if (found == 1 && e->stored && strcmp(e->stored, e->key) != 0) {
+	if (found == 1 && renamed) {
 		int64_t other;
 		int taken = store_entry_find(cli->st, cli->path, e->key, &other);
 		if (taken == 1)

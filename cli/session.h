@@ -108,6 +108,10 @@ int cli_load_values(struct cli *cli, const char *path, const struct schema_node 
 		    const char *key, char **vals);
 void cli_free_values(const struct schema_node *node, char **vals);
 
+/* Refuses (-1, error recorded) to remove or rename the entry key of the
+ * table at path while committed entries elsewhere name it (local-cert). */
+int cli_check_unused(struct cli *cli, const char *path, const char *key);
+
 /* Commits the candidate; on conflict or error nothing is written. 0 or -1. */
 int cli_session_commit(struct cli *cli);
 /* Script mode: makes the commits grouped so far durable.  0 or -1 (error

@@ -2,6 +2,7 @@
 /* schema.c - the root of the tree and small lookups over it. */
 #include "schema/schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 extern const struct schema_node schema_system;
@@ -49,4 +50,30 @@ const struct schema_node *schema_lookup(const char *path)
 		path += len + (path[len] == ' ');
 	}
 	return n;
+}
+
+static int each_ref(const struct schema_node *n, char *path, size_t len, const char *target,
+		    int (*fn)(void *, const char *, const struct schema_attr *), void *arg)
+{
+	for (int i = 0; n->attrs && n->attrs[i].name; i++)
+		if (n->attrs[i].ref && strcmp(n->attrs[i].ref, target) == 0 &&
+		    fn(arg, path, &n->attrs[i]))
+			return 1;
+	for (const struct schema_node *const *c = n->children; c && *c; c++) {
+		size_t used = strlen(path);
+		snprintf(path + used, len - used, "%s%s", used ? " " : "", (*c)->name);
+		int rc = each_ref(*c, path, len, target, fn, arg);
+		path[used] = '\0';
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int schema_each_ref(const char *path,
+		    int (*fn)(void *arg, const char *holder, const struct schema_attr *attr),
+		    void *arg)
+{
+	char buf[256] = "";
+	return each_ref(&root, buf, sizeof buf, path, fn, arg);
 }

@@ -76,6 +76,13 @@ const struct schema_node *schema_root(void);
 /* The node at a space-separated path of exact names ("system mail"), or NULL. */
 const struct schema_node *schema_lookup(const char *path);
 
+/* Calls fn for every attribute, anywhere in the tree, whose values name
+ * entries of the table at path (attr->ref == path), with the path of the
+ * table or object that holds it.  A non-zero return stops the walk. */
+int schema_each_ref(const char *path,
+		    int (*fn)(void *arg, const char *holder, const struct schema_attr *attr),
+		    void *arg);
+
 size_t schema_attr_count(const struct schema_node *node);
 /* Index of the attribute called name in node->attrs, or -1. */
 int schema_attr_index(const struct schema_node *node, const char *name);

@@ -25,6 +25,7 @@ enum stmt {
 	S_META_PUT,
 	S_SAVEPOINT,
 	S_RELEASE,
+	S_USERS,
 	S_COUNT
 };
 
@@ -43,6 +44,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
 	[S_SAVEPOINT] = "SAVEPOINT commit_unit",
 	[S_RELEASE] = "RELEASE commit_unit",
+	[S_USERS] = ("SELECT count(*) FROM value v JOIN entry e ON e.id = v.entry "
+		     "WHERE e.path = ?1 AND v.attr = ?2 AND v.value = ?3"),
 };
 
 /*
@@ -341,6 +344,19 @@ int store_value_set(struct store *st, int64_t id, const char *attr, const char *
 	if (value)
 		sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
 	return run(st, s, "writing a value");
+}
+
+int store_value_count(struct store *st, const char *path, const char *attr, const char *value)
+{
+	sqlite3_stmt *s = get(st, S_USERS);
+	if (!s)
+		return STORE_ERR;
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, attr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s), n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_reset(s);
+	return n >= 0 ? n : fail(st, "counting references");
 }
 
 int store_meta_get(struct store *st, const char *name, char *buf, size_t len)

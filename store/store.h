@@ -67,6 +67,9 @@ int store_values(struct store *st, int64_t id, store_value_cb cb, void *arg);
 /* Sets one value; value NULL removes it (back to the default). */
 int store_value_set(struct store *st, int64_t id, const char *attr, const char *value);
 
+/* How many entries of path have attr set to value (who uses a name). */
+int store_value_count(struct store *st, const char *path, const char *attr, const char *value);
+
 /* Small facts about this installation ("serial", "created"). */
 int store_meta_get(struct store *st, const char *name, char *buf, size_t len);
 int store_meta_set(struct store *st, const char *name, const char *value);
