@@ -489,6 +489,11 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 		if (taken != 0 || store_entry_rename(cli->st, id, e->key) != STORE_OK)
 			goto out;
 	}
+	char why[200];
+	if (node->verify && node->verify(cli, e->val, why, sizeof why)) {
+		cli_error(cli, "%s \"%.64s\": %s", cli->path, e->key, why);
+		goto out;
+	}
 	/* Only what this session changed is written: a value another session
 	 * committed meanwhile to an attribute we did not touch stays. */
 	bool changes = node->kind == SCHEMA_TABLE && found != 1;

@@ -223,3 +223,32 @@ char *diag_cert_ca_pem(struct cli *cli)
 	cli_entry_keys(cli, c.t, "system certificate ca", add_ca, &c);
 	return c.pem;
 }
+
+/* At commit: a local certificate's key must belong to its certificate,
+ * however the two were entered (pasted in `config` or imported). */
+const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg, size_t len)
+{
+	const struct schema_node *t = schema_lookup("system certificate local");
+	const char *c = cli_attr_value(t, vals, schema_attr_index(t, "certificate"));
+	const char *enc = cli_attr_value(t, vals, schema_attr_index(t, "private-key"));
+	char err[256];
+	const char *why = NULL;
+
+	if (!*c || !*enc)
+		return NULL; /* incomplete is allowed; the mail test says what is missing */
+	char *key = secret_decrypt(cli->key, enc, err, sizeof err);
+	BIO *cb = BIO_new_mem_buf(c, -1), *kb = key ? BIO_new_mem_buf(key, -1) : NULL;
+	X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+	EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+	if (!x || !k || X509_check_private_key(x, k) != 1) {
+		snprintf(msg, len, "the private key does not match the certificate");
+		why = msg;
+	}
+	ERR_clear_error();
+	X509_free(x);
+	EVP_PKEY_free(k);
+	BIO_free(cb);
+	BIO_free(kb);
+	secret_free(key);
+	return why;
+}

@@ -68,6 +68,10 @@ struct schema_node {
 	unsigned long key_max;			   /* TABLE: longest key in bytes */
 	const char *const *summary;		   /* TABLE: attributes in the `get` summary line */
 	int (*info)(struct cli *cli, struct cli_out *out); /* INFO: prints the block */
+	/* OBJECT/TABLE: a check of a whole entry at commit, for rules that
+	 * span attributes (a key must match its certificate).  NULL when fine,
+	 * else a message. */
+	const char *(*verify)(struct cli *cli, char *const *vals, char *msg, size_t len);
 };
 
 /* The root container; its children are the top-level path words. */

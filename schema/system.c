@@ -7,6 +7,8 @@
 #include "schema/schema.h"
 
 extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
+extern const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg,
+					  size_t len);
 
 /* The TLS floors, shared by global-ssl-protocol and mail ssl-protocol. */
 /* clang-format off */
@@ -242,6 +244,7 @@ static const struct schema_node cert_local = {
 	.key_help = "Certificate name.",
 	.key_max = 35,
 	.summary = cert_summary,
+	.verify = diag_cert_local_verify,
 };
 
 static const struct schema_node cert_ca = {
