@@ -176,6 +176,13 @@ static void lint_attrs(const char *where, const struct schema_node *node)
 		CHECK(e == NULL || failf("%s %s: default is invalid: %s", where, a->name, msg));
 
 		/* Visibility: both or neither; a sibling ENUM and one of its values. */
+		if (a->ref) {
+			const struct schema_node *t = schema_lookup(a->ref);
+			CHECK((t && t->kind == SCHEMA_TABLE) ||
+			      failf("%s %s: ref '%s' is not a table", where, a->name, a->ref));
+		}
+		CHECK(!a->multiline || a->type == SCHEMA_T_STRING || a->type == SCHEMA_T_PASSWORD ||
+		      failf("%s %s: only text may span lines", where, a->name));
 		CHECK((a->when_attr == NULL) == (a->when_value == NULL) ||
 		      failf("%s %s: when_attr and when_value go together", where, a->name));
 		if (a->when_attr) {
