@@ -182,9 +182,9 @@ static int get_reply(struct smtp_session *s, struct smtp_reply *r, struct smtp_e
 		switch (smtp_reply_parse(s->in, s->inlen, r, &used)) {
 		case SMTP_REPLY_DONE:
 			for (size_t i = 0; i < used;) {
-				size_t n = strcspn(s->in + i, "\n");
-				if (i + n > used)
-					n = used - i;
+				/* The buffer holds bytes, not a string: search within it. */
+				const char *nl = memchr(s->in + i, '\n', used - i);
+				size_t n = nl ? (size_t)(nl - (s->in + i)) : used - i;
 				size_t shown = n && s->in[i + n - 1] == '\r' ? n - 1 : n;
 				/* A 334 continuation carries SASL data: mask it. */
 				if (s->secret && r->code == 334)
