@@ -11,6 +11,7 @@
 #include "diag/certificate.h"
 #include "diag/debug.h"
 #include "diag/mailtest.h"
+#include "diag/nslookup.h"
 
 /* ---- diagnose debug --------------------------------------------------- */
 
@@ -136,9 +137,43 @@ static const struct cli_node certificate[] = {
 	{0},
 };
 
+/* ---- execute nslookup, nslookup-mx ------------------------------------ */
+
+static const struct cli_node nslookup_server[] = {
+	{.slot = CLI_ARG, .arg = &diag_nslookup_server_arg, .run = diag_nslookup},
+	{0},
+};
+
+static const struct cli_node nslookup_name[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_nslookup_name_arg,
+	 .next = nslookup_server,
+	 .run = diag_nslookup},
+	{0},
+};
+
+static const struct cli_node nslookup_mx_server[] = {
+	{.slot = CLI_ARG, .arg = &diag_nslookup_server_arg, .run = diag_nslookup_mx},
+	{0},
+};
+
+static const struct cli_node nslookup_mx_name[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_nslookup_name_arg,
+	 .next = nslookup_mx_server,
+	 .run = diag_nslookup_mx},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
 	{.word = "certificate", .help = "Certificate operations.", .next = certificate},
+	{.word = "nslookup",
+	 .help = "Look up a name's A and AAAA records (config system dns, or the server given).",
+	 .next = nslookup_name},
+	{.word = "nslookup-mx",
+	 .help = "Look up a domain's MX records (config system dns, or the server given).",
+	 .next = nslookup_mx_name},
 	{0},
 };

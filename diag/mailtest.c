@@ -23,6 +23,7 @@
 #include "diag/certificate.h"
 #include "diag/debug.h"
 #include "diag/dns.h"
+#include "diag/dnsconf.h"
 #include "smtp/message.h"
 #include "smtp/smtp.h"
 #include "store/secret.h"
@@ -223,32 +224,6 @@ static int load_certs(struct test *t, struct entry *e)
 
 /* ---- layer 2: DNS ------------------------------------------------------- */
 
-static size_t dns_servers(struct test *t, struct dns_server *out)
-{
-	const struct schema_node *dns = schema_lookup("system dns");
-	static const char *const attrs[] = {"primary", "secondary", "ip6-primary", "ip6-secondary"};
-	size_t n = 0;
-	for (size_t i = 0; i < 4; i++) {
-		char *v = cli_object_value(t->cli, "system dns", dns, attrs[i]);
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&out[n].addr;
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&out[n].addr;
-		memset(&out[n], 0, sizeof out[n]);
-		if (v && i < 2 && inet_pton(AF_INET, v, &a4->sin_addr) == 1 &&
-		    a4->sin_addr.s_addr) {
-			a4->sin_family = AF_INET;
-			a4->sin_port = htons(53);
-			out[n++].len = sizeof *a4;
-		} else if (v && i >= 2 && inet_pton(AF_INET6, v, &a6->sin6_addr) == 1 &&
-			   !IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr)) {
-			a6->sin6_family = AF_INET6;
-			a6->sin6_port = htons(53);
-			out[n++].len = sizeof *a6;
-		}
-		free(v);
-	}
-	return n;
-}
-
 static void server_text(const struct dns_server *s, char *buf, size_t len)
 {
 	const void *ip = s->addr.ss_family == AF_INET6
@@ -284,7 +259,7 @@ static int resolve(struct test *t, const char *host, int timeout_ms, struct sock
 		say(t, "DNS: %s is an address, no lookup needed", host);
 		return 0;
 	}
-	size_t ns = dns_servers(t, servers);
+	size_t ns = diag_dns_servers(t->cli, servers, NULL);
 	if (ns == 0)
 		return verdict(t, 3, "no DNS server is configured",
 			       "set primary (and secondary) in config system dns, or use the mail "
