@@ -12,6 +12,7 @@
 #include "diag/debug.h"
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
+#include "diag/ping.h"
 
 /* ---- diagnose debug --------------------------------------------------- */
 
@@ -165,6 +166,54 @@ static const struct cli_node nslookup_mx_name[] = {
 	{0},
 };
 
+/* ---- execute ping, ping6, ping-options ----------------------------------- */
+
+static const struct cli_node ping_host[] = {
+	{.slot = CLI_ARG, .arg = &diag_ping_host_arg, .run = diag_ping},
+	{0},
+};
+
+static const struct cli_node ping6_host[] = {
+	{.slot = CLI_ARG, .arg = &diag_ping6_host_arg, .run = diag_ping6},
+	{0},
+};
+
+#define PING_OPT(name, fn)                                                                         \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &diag_##name, .run = fn},                                 \
+		{0},                                                                               \
+	}
+PING_OPT(ping_opt_data_size, diag_ping_set_data_size);
+PING_OPT(ping_opt_df_bit, diag_ping_set_df_bit);
+PING_OPT(ping_opt_interval, diag_ping_set_interval);
+PING_OPT(ping_opt_pattern, diag_ping_set_pattern);
+PING_OPT(ping_opt_repeat_count, diag_ping_set_repeat_count);
+PING_OPT(ping_opt_source, diag_ping_set_source);
+PING_OPT(ping_opt_timeout, diag_ping_set_timeout);
+PING_OPT(ping_opt_tos, diag_ping_set_tos);
+PING_OPT(ping_opt_ttl, diag_ping_set_ttl);
+PING_OPT(ping_opt_validate_reply, diag_ping_set_validate_reply);
+#undef PING_OPT
+
+/* Kept for the rest of the shell process (spec §8.5). */
+static const struct cli_node ping_options[] = {
+	{.word = "data-size", .help = "Data bytes per packet.", .next = ping_opt_data_size},
+	{.word = "df-bit", .help = "Set the don't-fragment bit.", .next = ping_opt_df_bit},
+	{.word = "interval", .help = "Seconds between packets.", .next = ping_opt_interval},
+	{.word = "pattern", .help = "Payload pattern in hex.", .next = ping_opt_pattern},
+	{.word = "repeat-count", .help = "Packets to send.", .next = ping_opt_repeat_count},
+	{.word = "reset", .help = "Restore the default options.", .run = diag_ping_reset},
+	{.word = "source", .help = "Source address.", .next = ping_opt_source},
+	{.word = "timeout", .help = "Seconds to wait for replies.", .next = ping_opt_timeout},
+	{.word = "tos", .help = "IP type of service.", .next = ping_opt_tos},
+	{.word = "ttl", .help = "Time to live.", .next = ping_opt_ttl},
+	{.word = "validate-reply",
+	 .help = "Check that replies echo the data sent.",
+	 .next = ping_opt_validate_reply},
+	{.word = "view-settings", .help = "Show the options.", .run = diag_ping_view_settings},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
@@ -175,5 +224,8 @@ const struct cli_node diag_execute[] = {
 	{.word = "nslookup-mx",
 	 .help = "Look up a domain's MX records (config system dns, or the server given).",
 	 .next = nslookup_mx_name},
+	{.word = "ping", .help = "Send ICMP echo requests to a host.", .next = ping_host},
+	{.word = "ping-options", .help = "Set or show the options of ping.", .next = ping_options},
+	{.word = "ping6", .help = "Send ICMPv6 echo requests to a host.", .next = ping6_host},
 	{0},
 };

@@ -43,6 +43,10 @@ static struct prefix_allow prefix_allow[] = {
 	/* The appliance's naming (ping/ping6, ping-options): `nslookup` is
 	 * taken by its exact spelling, the MX form from "nslookup-" on. */
 	{"grammar (top) execute", "nslookup", "nslookup-mx"},
+	/* The same for ping: `ping` by its exact spelling, `ping6` and
+	 * `ping-options` from "ping6" and "ping-" on. */
+	{"grammar (top) execute", "ping", "ping-options"},
+	{"grammar (top) execute", "ping", "ping6"},
 };
 
 static bool quiet; /* while the lint is tested on bad input */

@@ -1,0 +1,901 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ping.c - `execute ping`, `execute ping6`, `execute ping-options`.
+ *
+ * The engine (ping_run) knows sockets and ICMP only: it prefers a raw
+ * socket (needs CAP_NET_RAW) and falls back to an ICMP datagram socket
+ * (needs the caller's group in net.ipv4.ping_group_range).  ICMP errors
+ * (unreachable, time exceeded) are read from the socket's error queue
+ * (IP_RECVERR), which works for both kinds; a raw socket also sees the
+ * error packets themselves, and those are ignored so nothing prints twice
+ * (iputils does the same).  The printer below turns events into the
+ * appliance's lines (spec §8.4), one flushed line at a time.
+ */
+#include "diag/ping.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "cli/session.h"
+#include "cli/walk.h"
+#include "diag/dns.h"
+#include "diag/dnsconf.h"
+
+extern volatile sig_atomic_t cli_sigint; /* cli/script.c */
+
+/* ---- options ------------------------------------------------------------ */
+
+void ping_opts_default(struct ping_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->count = 5;
+	o->data_size = 56;
+	o->interval_ms = 1000;
+	o->timeout_ms = 2000;
+	o->ttl = 64;
+	snprintf(o->source, sizeof o->source, "auto");
+}
+
+/* ---- engine ------------------------------------------------------------- */
+
+enum { SEQ_SPAN = 65536, POLL_SLICE_MS = 100 };
+
+struct engine {
+	int fd, family;
+	bool raw;
+	uint16_t id;
+	const struct ping_opts *o;
+	uint64_t *sent_at; /* monotonic µs by seq & 0xffff */
+	uint8_t *replied;  /* bit per seq & 0xffff: an echo reply came */
+	uint8_t *answered; /* bit: a reply, an ICMP error or a send error */
+	unsigned long n_answered;
+	uint8_t *pkt, *rbuf; /* send and receive buffers */
+	size_t pkt_len, rbuf_len;
+	ping_event_fn ev;
+	void *ctx;
+	struct ping_stats *st;
+};
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static bool bit_test_set(uint8_t *bits, unsigned seq)
+{
+	unsigned i = seq & 0xffff;
+	bool was = bits[i / 8] & (1u << (i % 8));
+	bits[i / 8] |= (uint8_t)(1u << (i % 8));
+	return was;
+}
+
+static uint16_t inet_cksum(const uint8_t *p, size_t n)
+{
+	uint32_t sum = 0;
+	for (; n > 1; p += 2, n -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (n)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static uint8_t fill_byte(const struct ping_opts *o, size_t i)
+{
+	return o->pattern_len ? o->pattern[i % o->pattern_len] : (uint8_t)i;
+}
+
+static int open_socket(struct engine *e, char *err, size_t errlen)
+{
+	int proto = e->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	e->fd = socket(e->family, SOCK_RAW | SOCK_CLOEXEC, proto);
+	if (e->fd >= 0) {
+		e->raw = true;
+		return 0;
+	}
+	int raw_errno = errno;
+	e->fd = socket(e->family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
+	if (e->fd >= 0)
+		return 0;
+	int dgram_errno = errno;
+	snprintf(err, errlen,
+		 "cannot open an ICMP socket: raw socket: %s (needs CAP_NET_RAW); "
+		 "datagram socket: %s (needs group %u in net.ipv4.ping_group_range)",
+		 strerror(raw_errno), strerror(dgram_errno), (unsigned)getgid());
+	return -1;
+}
+
+static int setup_socket(struct engine *e, char *err, size_t errlen)
+{
+	const struct ping_opts *o = e->o;
+	int one = 1, ttl = (int)o->ttl, tos = (int)o->tos;
+	int pmtu;
+	int rc;
+	if (e->family == AF_INET) {
+		pmtu = o->df ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
+		rc = setsockopt(e->fd, SOL_IP, IP_RECVERR, &one, sizeof one) ||
+		     setsockopt(e->fd, SOL_IP, IP_RECVTTL, &one, sizeof one) ||
+		     setsockopt(e->fd, SOL_IP, IP_TTL, &ttl, sizeof ttl) ||
+		     setsockopt(e->fd, SOL_IP, IP_TOS, &tos, sizeof tos) ||
+		     setsockopt(e->fd, SOL_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+	} else {
+		pmtu = o->df ? IPV6_PMTUDISC_DO : IPV6_PMTUDISC_DONT;
+		rc = setsockopt(e->fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one) ||
+		     setsockopt(e->fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) ||
+		     setsockopt(e->fd, SOL_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl) ||
+		     setsockopt(e->fd, SOL_IPV6, IPV6_TCLASS, &tos, sizeof tos) ||
+		     setsockopt(e->fd, SOL_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
+		if (!rc && e->raw) {
+			/* Only echo replies on the normal path; errors come via the queue. */
+			struct icmp6_filter f;
+			ICMP6_FILTER_SETBLOCKALL(&f);
+			ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+			rc = setsockopt(e->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+		}
+	}
+	if (rc) {
+		snprintf(err, errlen, "cannot set up the ICMP socket: %s", strerror(errno));
+		return -1;
+	}
+	if (strcmp(o->source, "auto") != 0) {
+		struct sockaddr_storage src;
+		memset(&src, 0, sizeof src);
+		socklen_t len;
+		if (e->family == AF_INET) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&src;
+			s4->sin_family = AF_INET;
+			rc = inet_pton(AF_INET, o->source, &s4->sin_addr) == 1 ? 0 : -1;
+			len = sizeof *s4;
+		} else {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&src;
+			s6->sin6_family = AF_INET6;
+			rc = inet_pton(AF_INET6, o->source, &s6->sin6_addr) == 1 ? 0 : -1;
+			len = sizeof *s6;
+		}
+		if (rc) {
+			snprintf(err, errlen, "source %s is not an %s address", o->source,
+				 e->family == AF_INET ? "IPv4" : "IPv6");
+			return -1;
+		}
+		if (bind(e->fd, (struct sockaddr *)&src, len) < 0) {
+			snprintf(err, errlen, "cannot use source %s: %s", o->source,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void send_one(struct engine *e, unsigned seq, const struct sockaddr_storage *dst)
+{
+	uint8_t *p = e->pkt;
+	p[0] = e->family == AF_INET ? 8 : ICMP6_ECHO_REQUEST;
+	p[1] = 0;
+	p[2] = p[3] = 0;
+	p[4] = (uint8_t)(e->id >> 8);
+	p[5] = (uint8_t)e->id;
+	p[6] = (uint8_t)(seq >> 8);
+	p[7] = (uint8_t)seq;
+	if (e->family == AF_INET) { /* ICMPv6 checksums are the kernel's */
+		uint16_t c = inet_cksum(p, e->pkt_len);
+		p[2] = (uint8_t)(c >> 8);
+		p[3] = (uint8_t)c;
+	}
+	socklen_t dlen =
+		e->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	e->sent_at[seq & 0xffff] = now_us();
+	e->st->sent++;
+	if (sendto(e->fd, p, e->pkt_len, 0, (const struct sockaddr *)dst, dlen) < 0) {
+		struct ping_event ev = {.kind = PING_EV_SEND_ERR, .seq = seq, .sys_errno = errno};
+		e->st->errors++;
+		if (!bit_test_set(e->answered, seq))
+			e->n_answered++;
+		e->ev(e->ctx, &ev);
+	}
+}
+
+/* Our sequence number for a 16-bit one on the wire; false if never sent. */
+static bool seq_of(const struct engine *e, unsigned wire, unsigned *seq)
+{
+	unsigned long last = e->st->sent - 1;
+	if (e->st->sent == 0)
+		return false;
+	unsigned long back = (last - wire) & 0xffff;
+	if (back > last)
+		return false;
+	*seq = (unsigned)(last - back);
+	return true;
+}
+
+static void icmp4_text(int type, int code, uint32_t info, char *buf, size_t len)
+{
+	static const char *const unreach[] = {
+		"Destination Net Unreachable",
+		"Destination Host Unreachable",
+		"Destination Protocol Unreachable",
+		"Destination Port Unreachable",
+		NULL, /* 4: needs the MTU */
+		"Source Route Failed",
+		"Destination Net Unknown",
+		"Destination Host Unknown",
+		"Source Host Isolated",
+		"Destination Net Prohibited",
+		"Destination Host Prohibited",
+		"Destination Net Unreachable for Type of Service",
+		"Destination Host Unreachable for Type of Service",
+		"Packet filtered",
+		"Precedence Violation",
+		"Precedence Cutoff",
+	};
+	if (type == 3 && code == 4)
+		snprintf(buf, len, "Frag needed and DF set (mtu = %u)", (unsigned)info);
+	else if (type == 3 && code >= 0 && code < 16)
+		snprintf(buf, len, "%s", unreach[code]);
+	else if (type == 11)
+		snprintf(buf, len, "%s",
+			 code == 0 ? "Time to live exceeded" : "Frag reassembly time exceeded");
+	else if (type == 12)
+		snprintf(buf, len, "Parameter problem: pointer = %u", (unsigned)info);
+	else if (type == 5)
+		snprintf(buf, len, "Redirect (code %d)", code);
+	else
+		snprintf(buf, len, "ICMP type %d code %d", type, code);
+}
+
+static void icmp6_text(int type, int code, uint32_t info, char *buf, size_t len)
+{
+	static const char *const unreach[] = {
+		"Destination unreachable: No route",
+		"Destination unreachable: Administratively prohibited",
+		"Destination unreachable: Beyond scope of source address",
+		"Destination unreachable: Address unreachable",
+		"Destination unreachable: Port unreachable",
+		"Destination unreachable: Source address failed ingress/egress policy",
+		"Destination unreachable: Reject route to destination",
+	};
+	if (type == ICMP6_DST_UNREACH && code >= 0 && code < 7)
+		snprintf(buf, len, "%s", unreach[code]);
+	else if (type == ICMP6_PACKET_TOO_BIG)
+		snprintf(buf, len, "Packet too big: mtu=%u", (unsigned)info);
+	else if (type == ICMP6_TIME_EXCEEDED)
+		snprintf(buf, len, "%s",
+			 code == 0 ? "Time to live exceeded" : "Frag reassembly time exceeded");
+	else if (type == ICMP6_PARAM_PROB)
+		snprintf(buf, len, "Parameter problem: pointer = %u", (unsigned)info);
+	else
+		snprintf(buf, len, "ICMPv6 type %d code %d", type, code);
+}
+
+static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
+			  (socklen_t)len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  (socklen_t)len);
+}
+
+/* One entry of the error queue; false when it is empty. */
+static bool read_error(struct engine *e)
+{
+	uint8_t data[576];
+	char ctl[512];
+	struct sockaddr_storage from;
+	struct iovec iov = {data, sizeof data};
+	struct msghdr m = {.msg_name = &from,
+			   .msg_namelen = sizeof from,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl,
+			   .msg_controllen = sizeof ctl};
+	ssize_t n = recvmsg(e->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
+		return false;
+	const struct sock_extended_err *ee = NULL;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))
+			ee = (const struct sock_extended_err *)CMSG_DATA(c);
+	/* The payload is the echo request that failed. */
+	if (!ee || n < 8 || data[0] != (e->family == AF_INET ? 8 : ICMP6_ECHO_REQUEST))
+		return true;
+	if (e->raw && (data[4] << 8 | data[5]) != e->id)
+		return true; /* another program's */
+	unsigned seq;
+	if (!seq_of(e, (unsigned)(data[6] << 8 | data[7]), &seq))
+		return true;
+	struct ping_event ev = {.kind = PING_EV_ICMP_ERR, .seq = seq};
+	if (ee->ee_origin == SO_EE_ORIGIN_ICMP)
+		icmp4_text(ee->ee_type, ee->ee_code, ee->ee_info, ev.text, sizeof ev.text);
+	else if (ee->ee_origin == SO_EE_ORIGIN_ICMP6)
+		icmp6_text(ee->ee_type, ee->ee_code, ee->ee_info, ev.text, sizeof ev.text);
+	else {
+		ev.kind = PING_EV_LOCAL_ERR;
+		ev.sys_errno = (int)ee->ee_errno;
+		if (ee->ee_errno == EMSGSIZE)
+			snprintf(ev.text, sizeof ev.text, "message too long, mtu=%u",
+				 (unsigned)ee->ee_info);
+		else
+			snprintf(ev.text, sizeof ev.text, "%s", strerror((int)ee->ee_errno));
+	}
+	if (ev.kind == PING_EV_ICMP_ERR)
+		addr_text(SO_EE_OFFENDER(ee), ev.from, sizeof ev.from);
+	e->st->errors++;
+	if (!bit_test_set(e->answered, seq))
+		e->n_answered++;
+	e->ev(e->ctx, &ev);
+	return true;
+}
+
+/* One received packet; false when there is none. */
+static bool read_reply(struct engine *e)
+{
+	char ctl[256];
+	struct sockaddr_storage from;
+	struct iovec iov = {e->rbuf, e->rbuf_len};
+	struct msghdr m = {.msg_name = &from,
+			   .msg_namelen = sizeof from,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = ctl,
+			   .msg_controllen = sizeof ctl};
+	ssize_t n = recvmsg(e->fd, &m, MSG_DONTWAIT);
+	if (n < 0)
+		/* A pending socket error (IP_RECVERR) is returned once here; the
+		 * queue holds the details. */
+		return errno != EAGAIN && errno != EWOULDBLOCK;
+	uint64_t t = now_us();
+	const uint8_t *icmp = e->rbuf;
+	size_t len = (size_t)n;
+	int ttl = -1;
+	if (e->family == AF_INET && e->raw) {
+		size_t ihl = len ? (size_t)(e->rbuf[0] & 0x0f) * 4 : 0;
+		if (len < ihl + 8 || ihl < 20)
+			return true;
+		ttl = e->rbuf[8];
+		icmp += ihl;
+		len -= ihl;
+	}
+	if (len < 8 || icmp[0] != (e->family == AF_INET ? 0 : ICMP6_ECHO_REPLY))
+		return true;
+	if (e->raw && (icmp[4] << 8 | icmp[5]) != e->id)
+		return true;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
+		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT))
+			memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+	unsigned seq;
+	if (!seq_of(e, (unsigned)(icmp[6] << 8 | icmp[7]), &seq))
+		return true;
+	struct ping_event ev = {.kind = PING_EV_REPLY, .seq = seq, .ttl = ttl, .bytes = len};
+	uint64_t sent = e->sent_at[seq & 0xffff];
+	ev.rtt_us = (unsigned long)(t > sent ? t - sent : 0);
+	addr_text((struct sockaddr *)&from, ev.from, sizeof ev.from);
+	if (e->o->validate) {
+		if (len != e->pkt_len)
+			ev.bad_data = true;
+		for (size_t i = 8; i < len && !ev.bad_data; i++)
+			ev.bad_data = icmp[i] != fill_byte(e->o, i - 8);
+	}
+	ev.dup = bit_test_set(e->replied, seq);
+	if (ev.dup) {
+		e->st->dups++;
+	} else {
+		e->st->received++;
+		if (e->st->received == 1 || ev.rtt_us < e->st->rtt_min_us)
+			e->st->rtt_min_us = ev.rtt_us;
+		if (ev.rtt_us > e->st->rtt_max_us)
+			e->st->rtt_max_us = ev.rtt_us;
+		e->st->rtt_sum_us += ev.rtt_us;
+		if (!bit_test_set(e->answered, seq))
+			e->n_answered++;
+	}
+	e->ev(e->ctx, &ev);
+	return true;
+}
+
+int ping_run(const struct sockaddr_storage *dst, const struct ping_opts *o,
+	     const volatile sig_atomic_t *stop, ping_event_fn evfn, void *ctx,
+	     struct ping_stats *st, char *err, size_t errlen)
+{
+	struct engine e = {
+		.fd = -1, .family = dst->ss_family, .o = o, .ev = evfn, .ctx = ctx, .st = st};
+	int rc = -1;
+	memset(st, 0, sizeof *st);
+	e.id = (uint16_t)getpid();
+	e.pkt_len = 8 + (size_t)o->data_size;
+	e.rbuf_len = e.pkt_len + 60 + 8; /* room for an IPv4 header with options */
+	e.sent_at = calloc(SEQ_SPAN, sizeof *e.sent_at);
+	e.replied = calloc(SEQ_SPAN / 8, 1);
+	e.answered = calloc(SEQ_SPAN / 8, 1);
+	e.pkt = calloc(1, e.pkt_len);
+	e.rbuf = malloc(e.rbuf_len);
+	if (!e.sent_at || !e.replied || !e.answered || !e.pkt || !e.rbuf) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 8; i < e.pkt_len; i++)
+		e.pkt[i] = fill_byte(o, i - 8);
+	if (open_socket(&e, err, errlen) < 0 || setup_socket(&e, err, errlen) < 0)
+		goto out;
+
+	uint64_t next_send = now_us(), deadline = 0;
+	unsigned long i = 0;
+	for (;;) {
+		if (stop && *stop) {
+			st->interrupted = true;
+			break;
+		}
+		uint64_t t = now_us();
+		if (i < o->count && t >= next_send) {
+			send_one(&e, (unsigned)i, dst);
+			i++;
+			next_send += (uint64_t)o->interval_ms * 1000u;
+			if (i == o->count)
+				deadline = now_us() + (uint64_t)o->timeout_ms * 1000u;
+			continue;
+		}
+		if (i == o->count && (e.n_answered >= o->count || t >= deadline))
+			break;
+		uint64_t until = i < o->count ? next_send : deadline;
+		uint64_t wait_ms = (until - t + 999) / 1000;
+		struct pollfd p = {.fd = e.fd, .events = POLLIN};
+		int r = poll(&p, 1, wait_ms > POLL_SLICE_MS ? POLL_SLICE_MS : (int)wait_ms);
+		if (r < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			goto out;
+		}
+		if (r > 0 && (p.revents & POLLERR))
+			while (read_error(&e))
+				;
+		if (r > 0 && (p.revents & POLLIN))
+			while (read_reply(&e))
+				;
+	}
+	rc = 0;
+out:
+	if (e.fd >= 0)
+		close(e.fd);
+	free(e.sent_at);
+	free(e.replied);
+	free(e.answered);
+	free(e.pkt);
+	free(e.rbuf);
+	return rc;
+}
+
+/* ---- printer and commands ------------------------------------------------ */
+
+static struct ping_opts opts; /* ping-options, for the rest of the shell */
+static bool opts_ready;
+
+static struct ping_opts *cur_opts(void)
+{
+	if (!opts_ready) {
+		ping_opts_default(&opts);
+		opts_ready = true;
+	}
+	return &opts;
+}
+
+/* Streaming: each line goes out as soon as it is complete. */
+static void say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct cli *cli, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	cli_out_printf(cli->out, "%s", line);
+	fflush(stdout);
+}
+
+static void print_event(void *ctx, const struct ping_event *ev)
+{
+	struct cli *cli = ctx;
+	switch (ev->kind) {
+	case PING_EV_REPLY:
+		say(cli, "%zu bytes from %s: icmp_seq=%u ttl=%d time=%.1f ms%s%s\n", ev->bytes,
+		    ev->from, ev->seq, ev->ttl, (double)ev->rtt_us / 1000.0,
+		    ev->dup ? " (DUP!)" : "", ev->bad_data ? " (wrong data)" : "");
+		break;
+	case PING_EV_ICMP_ERR:
+		say(cli, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
+		break;
+	case PING_EV_SEND_ERR:
+		say(cli, "sendto failed: %s\n", strerror(ev->sys_errno));
+		break;
+	case PING_EV_LOCAL_ERR:
+		say(cli, "local error: icmp_seq=%u %s\n", ev->seq, ev->text);
+		break;
+	}
+}
+
+static void print_stats(struct cli *cli, const char *host, const struct ping_stats *st)
+{
+	unsigned long loss = st->sent ? (st->sent - st->received) * 100 / st->sent : 0;
+	char dups[48] = "";
+	if (st->dups)
+		snprintf(dups, sizeof dups, "%lu duplicates, ", st->dups);
+	say(cli, "\n--- %s ping statistics ---\n", host);
+	say(cli, "%lu packets transmitted, %lu packets received, %s%lu%% packet loss\n", st->sent,
+	    st->received, dups, loss);
+	if (st->received)
+		say(cli, "round-trip min/avg/max = %.1f/%.1f/%.1f ms\n",
+		    (double)st->rtt_min_us / 1000.0,
+		    (double)st->rtt_sum_us / (double)st->received / 1000.0,
+		    (double)st->rtt_max_us / 1000.0);
+}
+
+/* host -> dst: an address literal as is, else through system dns. */
+static int resolve(struct cli *cli, const char *host, int family, struct sockaddr_storage *dst)
+{
+	memset(dst, 0, sizeof *dst);
+	struct sockaddr_in *d4 = (struct sockaddr_in *)dst;
+	struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)dst;
+	if (family == AF_INET && inet_pton(AF_INET, host, &d4->sin_addr) == 1) {
+		d4->sin_family = AF_INET;
+		return 0;
+	}
+	if (family == AF_INET6 && inet_pton(AF_INET6, host, &d6->sin6_addr) == 1) {
+		d6->sin6_family = AF_INET6;
+		return 0;
+	}
+	unsigned char tmp[16];
+	char msg[400];
+	if (inet_pton(family == AF_INET ? AF_INET6 : AF_INET, host, tmp) == 1) {
+		snprintf(msg, sizeof msg, "%s is an %s address: use %s", host,
+			 family == AF_INET ? "IPv6" : "IPv4",
+			 family == AF_INET ? "execute ping6" : "execute ping");
+		return cli_fail(cli, -1, NULL, NULL, msg);
+	}
+	struct dns_server servers[4];
+	size_t n = diag_dns_servers(cli, servers, NULL);
+	if (n == 0) {
+		snprintf(msg, sizeof msg,
+			 "unknown host %s: no DNS server is configured (config system dns)", host);
+		return cli_fail(cli, -1, NULL, NULL, msg);
+	}
+	struct dns_answer *ans = calloc(1, sizeof *ans);
+	if (!ans)
+		return cli_fail(cli, -1, NULL, NULL, "out of memory");
+	enum dns_type type = family == AF_INET ? DNS_A : DNS_AAAA;
+	int rc = -1;
+	if (dns_query(servers, n, host, type, 2000, ans) == DNS_OK) {
+		for (size_t i = 0; i < ans->n && rc; i++)
+			if (ans->rec[i].type == type && ans->rec[i].addr.ss_family == family) {
+				*dst = ans->rec[i].addr;
+				rc = 0;
+			}
+	}
+	if (rc) {
+		snprintf(msg, sizeof msg, "unknown host %s: %s", host,
+			 ans->status == DNS_OK ? "no address in the answer"
+					       : dns_status_text(ans->status));
+		free(ans);
+		return cli_fail(cli, -1, NULL, NULL, msg);
+	}
+	free(ans);
+	return 0;
+}
+
+static int do_ping(struct cli *cli, const struct cli_args *a, int family)
+{
+	const char *host = a->argv[0];
+	struct sockaddr_storage dst;
+	if (resolve(cli, host, family, &dst) < 0)
+		return -1;
+	char ip[INET6_ADDRSTRLEN];
+	addr_text((struct sockaddr *)&dst, ip, sizeof ip);
+	const struct ping_opts *o = cur_opts();
+	cli_sigint = 0;
+	say(cli, "PING %s (%s): %u data bytes\n", host, ip, o->data_size);
+	struct ping_stats st;
+	char err[300];
+	if (ping_run(&dst, o, &cli_sigint, print_event, cli, &st, err, sizeof err) < 0)
+		return cli_fail(cli, -1, NULL, NULL, err);
+	cli_sigint = 0;
+	print_stats(cli, host, &st);
+	return 0;
+}
+
+int diag_ping(struct cli *cli, const struct cli_args *a)
+{
+	return do_ping(cli, a, AF_INET);
+}
+
+int diag_ping6(struct cli *cli, const struct cli_args *a)
+{
+	return do_ping(cli, a, AF_INET6);
+}
+
+/* ---- ping-options ---------------------------------------------------------- */
+
+/* Seconds, with a fraction allowed (beyond the appliance, whose interval
+ * is whole seconds), so tests and busy operators can go below one. */
+static bool parse_seconds(const char *v, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double s = strtod(v, &end);
+	if (errno || end == v || *end || !(s >= 0.01) || s > 2147483.0)
+		return false;
+	*ms = (unsigned)(s * 1000.0 + 0.5);
+	return true;
+}
+
+static const char *check_seconds(const char *v)
+{
+	unsigned ms;
+	return parse_seconds(v, &ms) ? NULL : "is not a number of seconds from 0.01 to 2147483";
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static const char *check_pattern(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n % 2 || n > 32)
+		return "is not 1 to 16 bytes in hex (e.g. 00ffaabb)";
+	for (const char *p = v; *p; p++)
+		if (hexval((unsigned char)*p) < 0)
+			return "is not 1 to 16 bytes in hex (e.g. 00ffaabb)";
+	return NULL;
+}
+
+static const char *check_source(const char *v)
+{
+	unsigned char buf[16];
+	if (!strcmp(v, "auto") || inet_pton(AF_INET, v, buf) == 1 ||
+	    inet_pton(AF_INET6, v, buf) == 1)
+		return NULL;
+	return "is not auto or an IPv4 or IPv6 address";
+}
+
+static const struct schema_enum yes_no[] = {
+	{"yes", "Yes.", NULL},
+	{"no", "No.", NULL},
+	{0},
+};
+
+static const struct schema_enum tos_values[] = {
+	{"default", "Default (0).", "0"},
+	{"lowcost", "Minimize cost (0x02).", "2"},
+	{"lowdelay", "Minimize delay (0x10).", "16"},
+	{"reliability", "Maximize reliability (0x04).", "4"},
+	{"throughput", "Maximize throughput (0x08).", "8"},
+	{0},
+};
+
+const struct schema_attr diag_ping_host_arg = {
+	.name = "host",
+	.help = "IPv4 address or DNS resolvable host name.",
+	.type = SCHEMA_T_STRING,
+	.max = 253,
+	.check = schema_check_host,
+};
+const struct schema_attr diag_ping6_host_arg = {
+	.name = "host",
+	.help = "IPv6 address or DNS resolvable host name.",
+	.type = SCHEMA_T_STRING,
+	.max = 253,
+	.check = schema_check_host,
+};
+const struct schema_attr diag_ping_opt_data_size = {
+	.name = "bytes",
+	.help = "Data bytes per packet (0-65507, default 56).",
+	.type = SCHEMA_T_UINT,
+	.min = 0,
+	.max = 65507,
+};
+const struct schema_attr diag_ping_opt_df_bit = {
+	.name = "df-bit",
+	.help = "Set the don't-fragment bit (default no).",
+	.type = SCHEMA_T_ENUM,
+	.enums = yes_no,
+};
+const struct schema_attr diag_ping_opt_interval = {
+	.name = "seconds",
+	.help = "Seconds between packets (default 1; fractions allowed).",
+	.type = SCHEMA_T_STRING,
+	.max = 16,
+	.check = check_seconds,
+};
+const struct schema_attr diag_ping_opt_pattern = {
+	.name = "hex",
+	.help = "Payload pattern in hex, up to 16 bytes (e.g. 00ffaabb).",
+	.type = SCHEMA_T_STRING,
+	.max = 32,
+	.check = check_pattern,
+};
+const struct schema_attr diag_ping_opt_repeat_count = {
+	.name = "count",
+	.help = "Packets to send (1-2147483647, default 5).",
+	.type = SCHEMA_T_UINT,
+	.min = 1,
+	.max = 2147483647,
+};
+const struct schema_attr diag_ping_opt_source = {
+	.name = "source",
+	.help = "Source address, or auto (default).",
+	.type = SCHEMA_T_STRING,
+	.max = 45,
+	.check = check_source,
+};
+const struct schema_attr diag_ping_opt_timeout = {
+	.name = "seconds",
+	.help = "Seconds to wait for replies (default 2; fractions allowed).",
+	.type = SCHEMA_T_STRING,
+	.max = 16,
+	.check = check_seconds,
+};
+const struct schema_attr diag_ping_opt_tos = {
+	.name = "tos",
+	.help = "IP type of service (default 0).",
+	.type = SCHEMA_T_ENUM,
+	.enums = tos_values,
+};
+const struct schema_attr diag_ping_opt_ttl = {
+	.name = "hops",
+	.help = "Time to live (1-255, default 64).",
+	.type = SCHEMA_T_UINT,
+	.min = 1,
+	.max = 255,
+};
+const struct schema_attr diag_ping_opt_validate_reply = {
+	.name = "validate-reply",
+	.help = "Check that replies echo the data sent (default no).",
+	.type = SCHEMA_T_ENUM,
+	.enums = yes_no,
+};
+
+int diag_ping_set_data_size(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	cur_opts()->data_size = (unsigned)strtoul(a->argv[0], NULL, 10);
+	return 0;
+}
+
+int diag_ping_set_df_bit(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	cur_opts()->df = !strcmp(a->argv[0], "yes");
+	return 0;
+}
+
+int diag_ping_set_interval(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	parse_seconds(a->argv[0], &cur_opts()->interval_ms);
+	return 0;
+}
+
+int diag_ping_set_pattern(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	struct ping_opts *o = cur_opts();
+	const char *v = a->argv[0];
+	o->pattern_len = strlen(v) / 2;
+	for (size_t i = 0; i < o->pattern_len; i++)
+		o->pattern[i] = (uint8_t)(hexval((unsigned char)v[2 * i]) << 4 |
+					  hexval((unsigned char)v[2 * i + 1]));
+	return 0;
+}
+
+int diag_ping_set_repeat_count(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	cur_opts()->count = (unsigned)strtoul(a->argv[0], NULL, 10);
+	return 0;
+}
+
+int diag_ping_set_source(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	snprintf(cur_opts()->source, sizeof opts.source, "%s", a->argv[0]);
+	return 0;
+}
+
+int diag_ping_set_timeout(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	parse_seconds(a->argv[0], &cur_opts()->timeout_ms);
+	return 0;
+}
+
+int diag_ping_set_tos(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	const struct schema_enum *e = schema_enum_find(&diag_ping_opt_tos, a->argv[0]);
+	cur_opts()->tos = e ? (unsigned)strtoul(e->data, NULL, 10) : 0;
+	return 0;
+}
+
+int diag_ping_set_ttl(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	cur_opts()->ttl = (unsigned)strtoul(a->argv[0], NULL, 10);
+	return 0;
+}
+
+int diag_ping_set_validate_reply(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	cur_opts()->validate = !strcmp(a->argv[0], "yes");
+	return 0;
+}
+
+static void print_seconds(char *buf, size_t len, unsigned ms)
+{
+	if (ms % 1000)
+		snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
+	else
+		snprintf(buf, len, "%u", ms / 1000);
+	/* 0.250 -> 0.25 */
+	size_t n = strlen(buf);
+	if (strchr(buf, '.'))
+		while (n && buf[n - 1] == '0')
+			buf[--n] = 0;
+}
+
+int diag_ping_view_settings(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	const struct ping_opts *o = cur_opts();
+	char timeout[24], interval[24], pattern[40] = "";
+	print_seconds(timeout, sizeof timeout, o->timeout_ms);
+	print_seconds(interval, sizeof interval, o->interval_ms);
+	for (size_t i = 0; i < o->pattern_len; i++)
+		snprintf(pattern + 2 * i, sizeof pattern - 2 * i, "%02x", o->pattern[i]);
+	cli_out_printf(cli->out,
+		       "Ping Options:\n"
+		       "Repeat Count: %u\n"
+		       "Data Size: %u\n"
+		       "Timeout: %s\n"
+		       "Interval: %s\n"
+		       "TTL: %u\n"
+		       "TOS: %u\n"
+		       "DF bit: %s\n"
+		       "Source Address: %s\n"
+		       "Pattern:%s%s\n"
+		       "Validate Reply: %s\n",
+		       o->count, o->data_size, timeout, interval, o->ttl, o->tos,
+		       o->df ? "set" : "unset", o->source, *pattern ? " " : "", pattern,
+		       o->validate ? "yes" : "no");
+	return 0;
+}
+
+int diag_ping_reset(struct cli *cli, const struct cli_args *a)
+{
+	(void)cli;
+	(void)a;
+	ping_opts_default(cur_opts());
+	return 0;
+}
