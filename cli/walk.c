@@ -240,8 +240,10 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 			a->opt |= CLI_OPT_ENC;
 		break;
 	case CLI_ARG:
-		if (a->argc < (int)(sizeof a->argv / sizeof a->argv[0]))
+		if (a->argc < (int)(sizeof a->argv / sizeof a->argv[0])) {
+			a->argattr[a->argc] = n->arg;
 			a->argv[a->argc++] = tok;
+		}
 		break;
 	}
 	w->path = NULL;

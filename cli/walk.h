@@ -58,8 +58,9 @@ struct cli_args {
 	const char *value; /* CLI_VALUE */
 	unsigned opt;
 	bool secret; /* the line names a secret attribute */
-	int argc;    /* CLI_ARG words, in order */
+	int argc;    /* CLI_ARG words, in order, with the attribute each matched */
 	const char *argv[8];
+	const struct schema_attr *argattr[8];
 };
 
 /* The root of the grammar (commands.c). */

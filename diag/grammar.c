@@ -178,21 +178,21 @@ static const struct cli_node ping6_host[] = {
 	{0},
 };
 
-#define PING_OPT(name, fn)                                                                         \
+#define PING_OPT(name)                                                                             \
 	static const struct cli_node name[] = {                                                    \
-		{.slot = CLI_ARG, .arg = &diag_##name, .run = fn},                                 \
+		{.slot = CLI_ARG, .arg = &diag_##name, .run = diag_ping_set_option},               \
 		{0},                                                                               \
 	}
-PING_OPT(ping_opt_data_size, diag_ping_set_data_size);
-PING_OPT(ping_opt_df_bit, diag_ping_set_df_bit);
-PING_OPT(ping_opt_interval, diag_ping_set_interval);
-PING_OPT(ping_opt_pattern, diag_ping_set_pattern);
-PING_OPT(ping_opt_repeat_count, diag_ping_set_repeat_count);
-PING_OPT(ping_opt_source, diag_ping_set_source);
-PING_OPT(ping_opt_timeout, diag_ping_set_timeout);
-PING_OPT(ping_opt_tos, diag_ping_set_tos);
-PING_OPT(ping_opt_ttl, diag_ping_set_ttl);
-PING_OPT(ping_opt_validate_reply, diag_ping_set_validate_reply);
+PING_OPT(ping_opt_data_size);
+PING_OPT(ping_opt_df_bit);
+PING_OPT(ping_opt_interval);
+PING_OPT(ping_opt_pattern);
+PING_OPT(ping_opt_repeat_count);
+PING_OPT(ping_opt_source);
+PING_OPT(ping_opt_timeout);
+PING_OPT(ping_opt_tos);
+PING_OPT(ping_opt_ttl);
+PING_OPT(ping_opt_validate_reply);
 #undef PING_OPT
 
 /* Kept for the rest of the shell process (spec §8.5). */

@@ -776,79 +776,40 @@ const struct schema_attr diag_ping_opt_validate_reply = {
 	.enums = yes_no,
 };
 
-int diag_ping_set_data_size(struct cli *cli, const struct cli_args *a)
+/* `execute ping-options <option> <value>`: one handler for every option;
+ * the walker says which option's argument the value matched. */
+int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 {
-	(void)cli;
-	cur_opts()->data_size = (unsigned)strtoul(a->argv[0], NULL, 10);
-	return 0;
-}
-
-int diag_ping_set_df_bit(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	cur_opts()->df = !strcmp(a->argv[0], "yes");
-	return 0;
-}
-
-int diag_ping_set_interval(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	parse_seconds(a->argv[0], &cur_opts()->interval_ms);
-	return 0;
-}
-
-int diag_ping_set_pattern(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	struct ping_opts *o = cur_opts();
+	const struct schema_attr *at = a->argattr[0];
 	const char *v = a->argv[0];
-	o->pattern_len = strlen(v) / 2;
-	for (size_t i = 0; i < o->pattern_len; i++)
-		o->pattern[i] = (uint8_t)(hexval((unsigned char)v[2 * i]) << 4 |
-					  hexval((unsigned char)v[2 * i + 1]));
-	return 0;
-}
+	struct ping_opts *o = cur_opts();
 
-int diag_ping_set_repeat_count(struct cli *cli, const struct cli_args *a)
-{
 	(void)cli;
-	cur_opts()->count = (unsigned)strtoul(a->argv[0], NULL, 10);
-	return 0;
-}
-
-int diag_ping_set_source(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	snprintf(cur_opts()->source, sizeof opts.source, "%s", a->argv[0]);
-	return 0;
-}
-
-int diag_ping_set_timeout(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	parse_seconds(a->argv[0], &cur_opts()->timeout_ms);
-	return 0;
-}
-
-int diag_ping_set_tos(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	const struct schema_enum *e = schema_enum_find(&diag_ping_opt_tos, a->argv[0]);
-	cur_opts()->tos = e ? (unsigned)strtoul(e->data, NULL, 10) : 0;
-	return 0;
-}
-
-int diag_ping_set_ttl(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	cur_opts()->ttl = (unsigned)strtoul(a->argv[0], NULL, 10);
-	return 0;
-}
-
-int diag_ping_set_validate_reply(struct cli *cli, const struct cli_args *a)
-{
-	(void)cli;
-	cur_opts()->validate = !strcmp(a->argv[0], "yes");
+	if (at == &diag_ping_opt_data_size) {
+		o->data_size = (unsigned)strtoul(v, NULL, 10);
+	} else if (at == &diag_ping_opt_df_bit) {
+		o->df = !strcmp(v, "yes");
+	} else if (at == &diag_ping_opt_interval) {
+		parse_seconds(v, &o->interval_ms);
+	} else if (at == &diag_ping_opt_pattern) {
+		o->pattern_len = strlen(v) / 2;
+		for (size_t i = 0; i < o->pattern_len; i++)
+			o->pattern[i] = (uint8_t)(hexval((unsigned char)v[2 * i]) << 4 |
+						  hexval((unsigned char)v[2 * i + 1]));
+	} else if (at == &diag_ping_opt_repeat_count) {
+		o->count = (unsigned)strtoul(v, NULL, 10);
+	} else if (at == &diag_ping_opt_source) {
+		snprintf(o->source, sizeof o->source, "%s", v);
+	} else if (at == &diag_ping_opt_timeout) {
+		parse_seconds(v, &o->timeout_ms);
+	} else if (at == &diag_ping_opt_tos) {
+		const struct schema_enum *e = schema_enum_find(at, v);
+		o->tos = e ? (unsigned)strtoul(e->data, NULL, 10) : 0;
+	} else if (at == &diag_ping_opt_ttl) {
+		o->ttl = (unsigned)strtoul(v, NULL, 10);
+	} else if (at == &diag_ping_opt_validate_reply) {
+		o->validate = !strcmp(v, "yes");
+	}
 	return 0;
 }
 

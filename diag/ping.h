@@ -86,16 +86,8 @@ extern const struct schema_attr diag_ping_opt_data_size, diag_ping_opt_df_bit,
 
 int diag_ping(struct cli *cli, const struct cli_args *a);
 int diag_ping6(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_data_size(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_df_bit(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_interval(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_pattern(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_repeat_count(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_source(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_timeout(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_tos(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_ttl(struct cli *cli, const struct cli_args *a);
-int diag_ping_set_validate_reply(struct cli *cli, const struct cli_args *a);
+/* `execute ping-options <option> <value>`, for every option above. */
+int diag_ping_set_option(struct cli *cli, const struct cli_args *a);
 int diag_ping_view_settings(struct cli *cli, const struct cli_args *a);
 int diag_ping_reset(struct cli *cli, const struct cli_args *a);
 
