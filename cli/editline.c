@@ -5,14 +5,17 @@
  */
 #include <errno.h>
 #include <histedit.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cli/cli.h"
+#include "diag/fazmaild.h"
 
 static volatile sig_atomic_t interrupted;
 extern volatile sig_atomic_t cli_sigint; /* cli/script.c: seen by diagnostics */
@@ -43,6 +46,48 @@ static char *prompt(EditLine *el)
 	else
 		snprintf(prompt_buf, sizeof prompt_buf, "%s (%s) # ", host, cli->node->name);
 	return prompt_buf;
+}
+
+/*
+ * The line reader while fazmaild's debug lines are watched: waits on the
+ * terminal and the daemon at once, prints the daemon's lines above the
+ * prompt and redraws the prompt with what was being typed.
+ */
+static int read_watching(EditLine *el, wchar_t *wc)
+{
+	static mbstate_t mbs;
+	for (;;) {
+		int retry, wfd = diag_fazmaild_watch_fd(&retry);
+		struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+				      {.fd = wfd, .events = POLLIN}};
+		int n = poll(p, wfd >= 0 ? 2 : 1, retry);
+		if (n < 0 && errno == EINTR && !interrupted)
+			continue;
+		if (n < 0)
+			return -1; /* Ctrl-C: el_gets gives up the line */
+		if (wfd >= 0 && p[1].revents) {
+			fputs("\r\033[K", stdout);
+			diag_fazmaild_watch_read();
+			el_set(el, EL_REFRESH);
+			continue;
+		}
+		if (!(p[0].revents))
+			continue;
+		char c;
+		ssize_t got = read(STDIN_FILENO, &c, 1);
+		if (got < 0 && errno == EINTR && !interrupted)
+			continue;
+		if (got <= 0)
+			return (int)got;
+		size_t k = mbrtowc(wc, &c, 1, &mbs);
+		if (k == (size_t)-2)
+			continue; /* more bytes of one character to come */
+		if (k == (size_t)-1) {
+			memset(&mbs, 0, sizeof mbs);
+			*wc = (unsigned char)c;
+		}
+		return 1;
+	}
 }
 
 /* `?` and TAB: both ask the walker about the text before the cursor. */
@@ -146,6 +191,11 @@ int cli_interactive(struct cli *cli)
 		int count;
 		interrupted = 0;
 		errno = 0; /* a stale EINTR from an earlier Ctrl-C must not look like one */
+		int retry;
+		if (diag_fazmaild_watch_fd(&retry) >= 0 || retry >= 0)
+			el_set(el, EL_GETCFN, read_watching);
+		else
+			el_set(el, EL_GETCFN, EL_BUILTIN_GETCFN);
 		const char *line = el_gets(el, &count);
 		if (!line && (interrupted || errno == EINTR)) {
 			/* Ctrl-C: abandon the line (and a multi-line value). */

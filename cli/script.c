@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "diag/fazmaild.h"
 #include "store/store.h"
 
 enum { MAX_LINE = 16 << 20 }; /* a longer line is refused, not buffered */
@@ -233,6 +234,25 @@ static bool reader_ready(struct reader *r)
 	return poll(&p, 1, 0) > 0;
 }
 
+/* Waits until fd has input, printing fazmaild's debug lines meanwhile
+ * when they are watched (a script piped from a slow producer sees them
+ * as they happen). */
+static void wait_input(int fd)
+{
+	for (;;) {
+		int retry, wfd = diag_fazmaild_watch_fd(&retry);
+		if (wfd < 0 && retry < 0)
+			return;
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = wfd, .events = POLLIN}};
+		if (poll(p, wfd >= 0 ? 2 : 1, retry) < 0 && errno != EINTR)
+			return;
+		if (cli_sigint || p[0].revents)
+			return;
+		if (wfd >= 0 && p[1].revents)
+			diag_fazmaild_watch_read();
+	}
+}
+
 /* Next line without its newline (and without a CR before it).  Returns 1,
  * 0 at the end, or -1 for a line over MAX_LINE (skipped). */
 static int reader_line(struct reader *r, char **line, size_t *len)
@@ -277,6 +297,7 @@ static int reader_line(struct reader *r, char **line, size_t *len)
 			r->buf = b;
 			r->cap = cap;
 		}
+		wait_input(r->fd);
 		ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli/walk.h"
+#include "diag/fazmaild.h"
 
 /*
  * One shell's settings (see debug.h for why they are per process).  The
@@ -19,11 +20,13 @@
  */
 static struct app {
 	const char *name;
-	int level;
+	_Atomic int level; /* atomic: fazmaild sets it from its control thread */
 } apps[] = {
 	{"fazmaild", 0},
 };
-static bool enabled, timestamps;
+static _Atomic bool enabled, timestamps;
+static diag_debug_sink_fn sink; /* set once, before threads start */
+static void *sink_arg;
 
 #define NAPPS (sizeof apps / sizeof apps[0])
 
@@ -99,33 +102,55 @@ static size_t utf8_printable(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Writes text as lines to stdout (locked by the caller). */
-static void put_lines(const char *text, size_t n, const char *stamp)
+void diag_debug_set_sink(diag_debug_sink_fn fn, void *arg)
+{
+	sink = fn;
+	sink_arg = arg;
+}
+
+/* Writes text as lines to out (locked by the caller). */
+static void put_lines(FILE *out, const char *text, size_t n, const char *stamp)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0;; i++) { /* i++: past the newline */
-		fputs(stamp, stdout);
+		fputs(stamp, out);
 		while (i < n && s[i] != '\n') {
 			size_t len = s[i] >= 0x80 ? utf8_printable(s + i, n - i) : 1;
 			if (s[i] == '\r' && (i + 1 == n || s[i + 1] == '\n')) {
 				len = 1; /* CRLF (or a final CR) ends the line like LF */
 			} else if (!len || (s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f) {
-				fprintf(stdout, "\\x%02x", s[i]);
+				fprintf(out, "\\x%02x", s[i]);
 				len = 1;
 			} else {
-				fwrite(s + i, 1, len, stdout);
+				fwrite(s + i, 1, len, out);
 			}
 			i += len;
 		}
-		putc('\n', stdout);
+		putc('\n', out);
 		if (i >= n)
 			break;
 	}
 }
 
+void diag_debug_print_lines(const char *text, size_t len)
+{
+	char stamp[32] = "";
+	if (timestamps) {
+		time_t t = time(NULL);
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
+	}
+	/* One message's lines stay together, and show at once. */
+	flockfile(stdout);
+	put_lines(stdout, text, len, stamp);
+	fflush(stdout);
+	funlockfile(stdout);
+}
+
 void diag_debug_printf(const char *app, int level, const char *fmt, ...)
 {
-	char buf[1024], *text = buf, stamp[32] = "";
+	char buf[1024], *text = buf;
 	va_list ap;
 
 	if (!diag_debug_on(app, level))
@@ -142,17 +167,22 @@ void diag_debug_printf(const char *app, int level, const char *fmt, ...)
 		vsnprintf(text, (size_t)n + 1, fmt, ap);
 		va_end(ap);
 	}
-	if (timestamps) {
-		time_t t = time(NULL);
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
+	size_t len = (size_t)n - (n > 0 && text[n - 1] == '\n');
+	if (sink) {
+		/* The daemon: lines go to the shells that watch, which add
+		 * their own timestamps. */
+		char *lines = NULL;
+		size_t size = 0;
+		FILE *mem = open_memstream(&lines, &size);
+		if (mem) {
+			put_lines(mem, text, len, "");
+			fclose(mem);
+			sink(sink_arg, lines);
+		}
+		free(lines);
+	} else {
+		diag_debug_print_lines(text, len);
 	}
-	/* One message's lines stay together, and show at once. */
-	flockfile(stdout);
-	put_lines(text, (size_t)n - (n > 0 && text[n - 1] == '\n'), stamp);
-	fflush(stdout);
-	funlockfile(stdout);
 	if (text != buf)
 		free(text);
 }
@@ -217,6 +247,7 @@ static int set_app_level(struct cli *cli, const char *app, const struct cli_args
 		return cli_fail(cli, -651, "value", w, msg);
 	}
 	diag_debug_set_level(app, level);
+	diag_fazmaild_debug_sync(cli);
 	return 0;
 }
 
@@ -227,15 +258,17 @@ int diag_debug_cmd_fazmaild(struct cli *cli, const struct cli_args *a)
 
 int diag_debug_cmd_enable(struct cli *cli, const struct cli_args *a)
 {
-	(void)cli, (void)a;
+	(void)a;
 	diag_debug_set_enabled(true);
+	diag_fazmaild_debug_sync(cli);
 	return 0;
 }
 
 int diag_debug_cmd_disable(struct cli *cli, const struct cli_args *a)
 {
-	(void)cli, (void)a;
+	(void)a;
 	diag_debug_set_enabled(false);
+	diag_fazmaild_debug_sync(cli);
 	return 0;
 }
 
@@ -255,8 +288,9 @@ int diag_debug_cmd_timestamp_disable(struct cli *cli, const struct cli_args *a)
 
 int diag_debug_cmd_reset(struct cli *cli, const struct cli_args *a)
 {
-	(void)cli, (void)a;
+	(void)a;
 	diag_debug_reset();
+	diag_fazmaild_debug_sync(cli);
 	return 0;
 }
 

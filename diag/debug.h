@@ -19,6 +19,7 @@
 #define APPSH_DIAG_DEBUG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define DIAG_DEBUG_MAX 255 /* the highest level; -1 on the command line sets 0 */
 
@@ -38,6 +39,18 @@ bool diag_debug_on(const char *app, int level);
  */
 void diag_debug_printf(const char *app, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Where lines go instead of stdout: fazmaild hands them to the shells that
+ * watch it.  The sink gets the lines already made safe (control bytes
+ * escaped), each ending in '\n', without timestamps.
+ */
+typedef void (*diag_debug_sink_fn)(void *arg, const char *lines);
+void diag_debug_set_sink(diag_debug_sink_fn fn, void *arg);
+
+/* Prints lines received from elsewhere (fazmaild) as this shell prints its
+ * own: timestamped when timestamps are on, past the pager. */
+void diag_debug_print_lines(const char *text, size_t len);
 
 /* The state, for the handlers below and for tests. */
 int diag_debug_set_level(const char *app, int level); /* -1 means 0; 0, or -1 if invalid */

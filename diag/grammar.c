@@ -10,6 +10,7 @@
 
 #include "diag/certificate.h"
 #include "diag/debug.h"
+#include "diag/fazmaild.h"
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
 #include "diag/ping.h"
@@ -80,7 +81,20 @@ static const struct cli_node test_connection[] = {
 	{0},
 };
 
+/* ---- diagnose test application fazmaild ------------------------------- */
+
+static const struct cli_node fazmaild_test[] = {
+	{.slot = CLI_ARG, .arg = &diag_fazmaild_test_arg, .run = diag_fazmaild_test},
+	{0},
+};
+
+static const struct cli_node test_application[] = {
+	{.word = "fazmaild", .help = "Mail daemon.", .next = fazmaild_test},
+	{0},
+};
+
 static const struct cli_node test[] = {
+	{.word = "application", .help = "Test an application.", .next = test_application},
 	{.word = "connection", .help = "Test a connection.", .next = test_connection},
 	{0},
 };

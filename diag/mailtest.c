@@ -11,7 +11,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,13 +19,12 @@
 #include <time.h>
 
 #include "cli/walk.h"
-#include "diag/certificate.h"
 #include "diag/debug.h"
 #include "diag/dns.h"
 #include "diag/dnsconf.h"
+#include "diag/mailcfg.h"
 #include "smtp/message.h"
 #include "smtp/smtp.h"
-#include "store/secret.h"
 
 /* Set by the terminal's SIGINT handler (cli/editline.c). */
 extern volatile sig_atomic_t cli_sigint;
@@ -98,87 +96,11 @@ static int verdict(struct test *t, int code, const char *reason, const char *hin
 
 /* ---- layer 1: the entry ------------------------------------------------ */
 
-struct entry {
-	const char *server, *user, *local_cert, *from;
-	unsigned port;
-	enum smtp_security sec;
-	bool auth, cert;
-	int tls_min;
-	char *password;		  /* decrypted, wiped after */
-	char *cert_pem, *key_pem; /* the local certificate for auth-type certificate */
-	char *ca_pem;		  /* config system certificate ca, trusted beside the system's */
-};
-
-static int tls_version(const char *name)
-{
-	static const struct {
-		const char *name;
-		int v;
-	} map[] = {{"sslv3", SSL3_VERSION},
-		   {"tlsv1.0", TLS1_VERSION},
-		   {"tlsv1.1", TLS1_1_VERSION},
-		   {"tlsv1.2", TLS1_2_VERSION},
-		   {"tlsv1.3", TLS1_3_VERSION}};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(map[i].name, name) == 0)
-			return map[i].v;
-	return TLS1_2_VERSION;
-}
-
-static const char *value(const struct schema_node *n, char **vals, const char *attr)
-{
-	return cli_attr_value(n, vals, schema_attr_index(n, attr));
-}
-
-static int load_entry(struct test *t, const char *id, struct entry *e, char ***valsp)
-{
-	const struct schema_node *mail = schema_lookup("system mail");
-	const struct schema_node *global = schema_lookup("system global");
-	char **vals = calloc(schema_attr_count(mail) + 1, sizeof *vals), err[256];
-	int rc = vals ? cli_load_values(t->cli, "system mail", mail, id, vals) : -1;
-
-	*valsp = vals;
-	if (rc != 1)
-		return rc;
-	const char *sec = value(mail, vals, "secure-option");
-	e->server = value(mail, vals, "server");
-	e->port = (unsigned)atoi(value(mail, vals, "port"));
-	e->sec = strcmp(sec, "none") == 0	? SMTP_SEC_NONE
-		 : strcmp(sec, "smtps") == 0	? SMTP_SEC_SMTPS
-		 : strcmp(sec, "starttls") == 0 ? SMTP_SEC_STARTTLS
-						: SMTP_SEC_DEFAULT;
-	e->auth = strcmp(value(mail, vals, "auth"), "enable") == 0;
-	e->cert = strcmp(value(mail, vals, "auth-type"), "certificate") == 0;
-	e->user = value(mail, vals, "user");
-	e->local_cert = value(mail, vals, "local-cert");
-	e->from = value(mail, vals, "from");
-	const char *proto = value(mail, vals, "ssl-protocol");
-	char *global_proto = NULL;
-	if (strcmp(proto, "follow-global-ssl-protocol") == 0)
-		proto = global_proto =
-			cli_object_value(t->cli, "system global", global, "global-ssl-protocol");
-	e->tls_min = tls_version(proto ? proto : "tlsv1.2");
-	free(global_proto);
-	const char *enc = value(mail, vals, "passwd");
-	e->password = *enc ? secret_decrypt(t->cli->key, enc, err, sizeof err) : NULL;
-	if (*enc && !e->password)
-		return -2;
-	return 1;
-}
-
-static const char *sec_name(enum smtp_security s)
-{
-	return s == SMTP_SEC_NONE	? "none"
-	       : s == SMTP_SEC_SMTPS	? "smtps"
-	       : s == SMTP_SEC_STARTTLS ? "starttls"
-					: "default";
-}
-
 /* What in the entry cannot work, or looks like a mistake. */
-static int check_entry(struct test *t, const struct entry *e)
+static int check_entry(struct test *t, const struct diag_mailcfg *e)
 {
 	say(t, "Settings: server %s, port %u, secure-option %s, auth %s%s%s%s",
-	    *e->server ? e->server : "(null)", e->port, sec_name(e->sec),
+	    *e->server ? e->server : "(null)", e->port, diag_mailcfg_security_name(e->sec),
 	    e->auth ? "enable" : "disable", e->auth ? (e->cert ? " (certificate " : " (user ") : "",
 	    e->auth ? (e->cert ? (*e->local_cert ? e->local_cert : "(null)")
 			       : (*e->user ? e->user : "(null)"))
@@ -203,19 +125,15 @@ static int check_entry(struct test *t, const struct entry *e)
 		say(t,
 		    "Warning: port 465 usually expects TLS from the first byte "
 		    "(secure-option smtps), but secure-option is %s",
-		    sec_name(e->sec));
+		    diag_mailcfg_security_name(e->sec));
 	return 0;
 }
 
 /* The client certificate and the trusted CAs from the certificate store. */
-static int load_certs(struct test *t, struct entry *e)
+static int load_certs(struct test *t, struct diag_mailcfg *e)
 {
 	char err[256];
-	e->ca_pem = diag_cert_ca_pem(t->cli);
-	if (!e->auth || !e->cert)
-		return 0;
-	if (diag_cert_local_pem(t->cli, e->local_cert, &e->cert_pem, &e->key_pem, err,
-				sizeof err) != 0)
+	if (diag_mailcfg_certs(t->cli, e, err, sizeof err) != 0)
 		return verdict(t, 1, err,
 			       "import the certificate (execute certificate local import) or fix "
 			       "local-cert in config system mail");
@@ -356,7 +274,7 @@ static bool on_cancel(void *arg)
 	return cli_sigint != 0;
 }
 
-static const char *hint_for(const struct smtp_error *e, const struct entry *en)
+static const char *hint_for(const struct smtp_error *e, const struct diag_mailcfg *en)
 {
 	switch (e->cls) {
 	case SMTP_E_CONNECT:
@@ -431,30 +349,19 @@ static const char *hint_for(const struct smtp_error *e, const struct entry *en)
 	}
 }
 
-static int dialogue(struct test *t, const struct entry *e, const char *id,
+static int dialogue(struct test *t, const struct diag_mailcfg *e, const char *id,
 		    const struct sockaddr_storage *addrs, size_t naddrs, const char *from,
 		    const char *to, int timeout_ms)
 {
 	struct smtp_config cfg = {
-		.host = e->server,
-		.port = (uint16_t)e->port,
 		.addrs = addrs,
 		.naddrs = naddrs,
-		.security = e->sec,
-		.tls_min_version = e->tls_min,
-		.auth = !e->auth  ? SMTP_AUTH_OFF
-			: e->cert ? SMTP_AUTH_CERTIFICATE
-				  : SMTP_AUTH_PASSWORD,
-		.user = e->user,
-		.password = e->password,
-		.cert_pem = e->cert_pem,
-		.key_pem = e->key_pem,
-		.ca_pem = e->ca_pem,
 		.transcript = on_transcript,
 		.progress = on_progress,
 		.hook_arg = t,
 		.cancelled = on_cancel,
 	};
+	diag_mailcfg_smtp(e, &cfg);
 	struct smtp_session *s;
 	struct smtp_error err;
 	char host[64], final[512], *msg;
@@ -499,14 +406,13 @@ failed:
 int diag_mailserver_test(struct cli *cli, const struct cli_args *a)
 {
 	struct test t = {cli, "settings"};
-	struct entry e = {0};
+	struct diag_mailcfg e;
 	struct sockaddr_storage addrs[8];
 	size_t naddrs;
-	char **vals = NULL;
 	int timeout_ms = a->argc > 3 ? atoi(a->argv[3]) * 1000 : 10000, rc;
 
 	cli_sigint = 0;
-	rc = load_entry(&t, a->argv[0], &e, &vals);
+	rc = diag_mailcfg_load(cli, a->argv[0], &e);
 	if (rc == 0) {
 		char msg[200];
 		snprintf(msg, sizeof msg,
@@ -522,10 +428,6 @@ int diag_mailserver_test(struct cli *cli, const struct cli_args *a)
 		rc = dialogue(&t, &e, a->argv[0], addrs, naddrs, a->argv[1], a->argv[2],
 			      timeout_ms);
 	}
-	secret_free(e.password);
-	secret_free(e.key_pem);
-	free(e.cert_pem);
-	free(e.ca_pem);
-	cli_free_values(schema_lookup("system mail"), vals);
+	diag_mailcfg_free(&e);
 	return rc;
 }

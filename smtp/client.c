@@ -668,6 +668,8 @@ void smtp_close(struct smtp_session *s)
 		if (put(s, "QUIT", NULL, &ignore) == 0 && flush(s, &ignore) == 0)
 			get_reply(s, &r, &ignore);
 	}
+	if (s->cfg->tls_session)
+		smtp_conn_keep_session(&s->c, s->cfg->tls_session);
 	smtp_conn_close(&s->c);
 	free(s->in);
 	free(s->out);

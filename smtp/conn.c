@@ -318,6 +318,9 @@ int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smt
 			return -1;
 		}
 	}
+	if (cfg->tls_session && *cfg->tls_session)
+		SSL_set_session(c->ssl,
+				*cfg->tls_session); /* a failure only costs a full handshake */
 	while ((rc = SSL_connect(c->ssl)) != 1)
 		if (ssl_wait(c, rc, err) <= 0) {
 			if (err->cls == SMTP_OK || err->cls == SMTP_E_CLOSED) {
@@ -329,6 +332,7 @@ int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smt
 			return -1;
 		}
 	info->tls = true;
+	info->tls_resumed = SSL_session_reused(c->ssl) == 1;
 	peer_info(c->ssl, info);
 	return 0;
 }
@@ -392,6 +396,29 @@ int smtp_conn_write(struct smtp_conn *c, const char *buf, size_t len, struct smt
 		}
 	}
 	return 0;
+}
+
+/* Keeps the connection's session for the next handshake.  Called at the
+ * end: TLS 1.3 tickets arrive after the handshake, with later reads. */
+void smtp_conn_keep_session(struct smtp_conn *c, void **slot)
+{
+	SSL_SESSION *s = c->ssl ? SSL_get1_session(c->ssl) : NULL;
+	if (!s)
+		return;
+	if (SSL_SESSION_is_resumable(s) != 1) {
+		SSL_SESSION_free(s);
+		return;
+	}
+	SSL_SESSION_free(*slot);
+	*slot = s;
+}
+
+void smtp_tls_session_free(void **tls_session)
+{
+	if (tls_session) {
+		SSL_SESSION_free(*tls_session);
+		*tls_session = NULL;
+	}
 }
 
 void smtp_conn_close(struct smtp_conn *c)

@@ -39,6 +39,10 @@ long smtp_conn_read(struct smtp_conn *c, char *buf, size_t len, struct smtp_erro
 /* Writes all of buf before the deadline.  0, or -1 with err. */
 int smtp_conn_write(struct smtp_conn *c, const char *buf, size_t len, struct smtp_error *err);
 
+/* Stores the TLS session in *slot (replacing what was there) when it can
+ * be resumed. */
+void smtp_conn_keep_session(struct smtp_conn *c, void **slot);
+
 void smtp_conn_close(struct smtp_conn *c);
 
 #endif

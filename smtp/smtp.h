@@ -99,6 +99,11 @@ struct smtp_config {
 	const char *ca_file; /* extra trusted CAs (PEM file), beside the system store */
 	const char *ca_pem;  /* extra trusted CAs as PEM text (config system certificate ca) */
 	bool no_verify;	     /* for tests only: accept any certificate */
+	/* TLS session resumption across connections: *tls_session (an
+	 * SSL_SESSION, may be NULL) is offered in the handshake, and replaced
+	 * by the connection's own session when it closes.  The caller frees
+	 * it with smtp_tls_session_free().  NULL: no resumption. */
+	void **tls_session;
 
 	const char *helo_name; /* our name in EHLO/HELO; NULL = "localhost" */
 	enum smtp_auth auth;
@@ -123,6 +128,7 @@ struct smtp_info {
 	bool esmtp;	      /* EHLO accepted (else HELO) */
 	char extensions[512]; /* EHLO keywords, space separated (after TLS when used) */
 	bool tls;
+	bool tls_resumed; /* the handshake resumed an earlier session */
 	char tls_version[16], tls_cipher[64];
 	char peer_subject[256], peer_issuer[256], peer_expiry[32];
 	long verify;	    /* X509_V_OK when verified */
@@ -149,6 +155,9 @@ const struct smtp_info *smtp_session_info(const struct smtp_session *s);
 
 /* QUIT (when the connection is still usable) and frees the session. */
 void smtp_close(struct smtp_session *s);
+
+/* Frees what smtp_config.tls_session holds and sets it to NULL. */
+void smtp_tls_session_free(void **tls_session);
 
 /* An address fit for MAIL FROM / RCPT TO: local@domain, no CR, LF, NUL,
  * spaces or angle brackets. */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fazmaild.h - the shell's side of the mail daemon: `diagnose test
+ * application fazmaild <n>`, and the daemon's debug lines on this console.
+ *
+ * While `diagnose debug enable` is on and the fazmaild level is not 0, the
+ * shell keeps a watch connection to the daemon; the line reader (the
+ * terminal's or the script's) waits on it beside the input and prints what
+ * arrives, above the prompt.
+ */
+#ifndef APPSH_DIAG_FAZMAILD_H
+#define APPSH_DIAG_FAZMAILD_H
+
+#include "schema/schema.h"
+
+struct cli;
+struct cli_args;
+
+extern const struct schema_attr diag_fazmaild_test_arg;
+int diag_fazmaild_test(struct cli *cli, const struct cli_args *a);
+
+/* After a `diagnose debug` change: tells the daemon the level, and opens or
+ * closes the watch connection.  Quiet: the daemon may be down. */
+void diag_fazmaild_debug_sync(struct cli *cli);
+
+/*
+ * The watch connection to wait on, or -1.  While watching is wanted but
+ * the daemon is away (restarting), *retry_ms is set to when to ask again
+ * (else -1); call again then.
+ */
+int diag_fazmaild_watch_fd(int *retry_ms);
+
+/* Prints the lines that arrived on the watch connection (does not wait). */
+void diag_fazmaild_watch_read(void);
+
+#endif

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: MIT */
+/* deliver.c - delivering queued messages over reused connections. */
+#include "maild/deliver.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/session.h"
+#include "diag/debug.h"
+#include "diag/dns.h"
+#include "diag/dnsconf.h"
+#include "diag/mailcfg.h"
+#include "smtp/smtp.h"
+
+#define DNS_TIMEOUT_MS	 5000
+#define STAGE_TIMEOUT_MS 30000 /* per SMTP stage: a daemon must not wait 10 minutes */
+#define MAX_ADDRS	 8
+#define MAX_RCPTS	 100
+
+struct md_link {
+	struct smtp_session *s;	 /* NULL when closed */
+	unsigned char key[32];	 /* which server and settings s was opened with */
+	struct diag_mailcfg cfg; /* what sc points into, kept while s is open */
+	struct smtp_config sc;
+	struct sockaddr_storage addrs[MAX_ADDRS];
+	char helo[64];
+	void *tls_session; /* resumed by the next connection to the same server */
+	time_t opened, used;
+	int count; /* messages sent on s */
+	bool (*cancelled)(void *arg);
+	void *arg;
+};
+
+struct md_link *md_link_new(bool (*cancelled)(void *arg), void *arg)
+{
+	struct md_link *l = calloc(1, sizeof *l);
+	if (l) {
+		l->cancelled = cancelled;
+		l->arg = arg;
+	}
+	return l;
+}
+
+static void link_close(struct md_link *l)
+{
+	if (l->s) {
+		smtp_close(l->s);
+		l->s = NULL;
+		diag_debug_printf("fazmaild", 8, "%s: closed the connection after %d message(s)",
+				  __func__, l->count);
+	}
+	diag_mailcfg_free(&l->cfg);
+}
+
+void md_link_free(struct md_link *l)
+{
+	if (!l)
+		return;
+	link_close(l);
+	smtp_tls_session_free(&l->tls_session);
+	free(l);
+}
+
+void md_link_idle(struct md_link *l, time_t now)
+{
+	if (l->s && now - l->used >= LINK_IDLE)
+		link_close(l);
+}
+
+/* ---- the configuration ---------------------------------------------------- */
+
+static int first_key(void *arg, const char *key)
+{
+	snprintf(arg, 64, "%s", key);
+	return 1;
+}
+
+/* A digest of everything that decides how we connect: a change in any of
+ * it (an operator's `set`) means a new connection. */
+static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned char key[32])
+{
+	char head[64];
+	const char *parts[] = {id,	    c->server,	c->user,   c->password,
+			       c->cert_pem, c->key_pem, c->ca_pem, c->from};
+	unsigned int n = 0;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+
+	memset(key, 0, 32);
+	snprintf(head, sizeof head, "%u %d %d %d %d", c->port, c->sec, c->auth, c->cert,
+		 c->tls_min);
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(md, head, strlen(head) + 1)) {
+		EVP_MD_CTX_free(md);
+		return;
+	}
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		EVP_DigestUpdate(md, parts[i] ? parts[i] : "", parts[i] ? strlen(parts[i]) + 1 : 1);
+	EVP_DigestFinal_ex(md, key, &n);
+	EVP_MD_CTX_free(md);
+}
+
+/* The server's addresses through `system dns` (or the literal address). */
+static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *addrs, size_t *n,
+		   char *why, size_t whylen)
+{
+	unsigned char ip[16];
+	struct dns_server servers[4];
+	struct dns_answer ans;
+
+	*n = 0;
+	memset(addrs, 0, sizeof *addrs);
+	if (inet_pton(AF_INET, host, ip) == 1) {
+		struct sockaddr_in *a = (struct sockaddr_in *)addrs;
+		a->sin_family = AF_INET;
+		memcpy(&a->sin_addr, ip, 4);
+		*n = 1;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, ip) == 1) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)addrs;
+		a->sin6_family = AF_INET6;
+		memcpy(&a->sin6_addr, ip, 16);
+		*n = 1;
+		return 0;
+	}
+	size_t ns = diag_dns_servers(cli, servers, NULL);
+	if (ns == 0) {
+		snprintf(why, whylen, "DNS: no DNS server is configured to resolve %s", host);
+		return -1;
+	}
+	enum dns_type types[2] = {DNS_A, DNS_AAAA};
+	for (int k = 0; k < 2 && *n == 0; k++) {
+		dns_query(servers, ns, host, types[k], DNS_TIMEOUT_MS, &ans);
+		for (size_t i = 0; ans.status == DNS_OK && i < ans.n && *n < MAX_ADDRS; i++)
+			addrs[(*n)++] = ans.rec[i].addr;
+		if (*n == 0)
+			snprintf(why, whylen, "DNS: %s: %s", host, dns_status_text(ans.status));
+		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT)
+			break;
+	}
+	return *n ? 0 : -1;
+}
+
+/* ---- the SMTP session --------------------------------------------------- */
+
+static void on_transcript(void *arg, char dir, bool tls, const char *line)
+{
+	(void)arg;
+	diag_debug_printf("fazmaild", 255, "fazmaild: %s%c %s", tls ? "[tls] " : "", dir, line);
+}
+
+static void on_progress(void *arg, enum smtp_stage stage, const char *info)
+{
+	(void)arg;
+	diag_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
+}
+
+static void say_error(const struct smtp_error *e, char *why, size_t whylen)
+{
+	if (e->code) {
+		int n = (int)strcspn(e->reply, "\n");
+		snprintf(why, whylen, "%s: %.*s", smtp_stage_name(e->stage), n, e->reply);
+	} else {
+		snprintf(why, whylen, "%s: %s", smtp_stage_name(e->stage), e->detail);
+	}
+}
+
+/* 5xx, or something the server can never take; the rest may pass later. */
+static enum md_outcome classify(const struct smtp_error *e)
+{
+	return e->cls == SMTP_E_PERM || e->cls == SMTP_E_INPUT ? MD_PERM : MD_TEMP;
+}
+
+/* Takes c (on success the link owns it) and connects. */
+static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char *id,
+				 struct diag_mailcfg *c, const unsigned char key[32], char *why,
+				 size_t whylen)
+{
+	struct smtp_error err;
+	size_t naddrs;
+
+	l->cfg = *c;
+	memset(c, 0, sizeof *c);
+	memcpy(l->key, key, sizeof l->key);
+	if (diag_mailcfg_certs(cli, &l->cfg, why, whylen) != 0 ||
+	    resolve(cli, l->cfg.server, l->addrs, &naddrs, why, whylen) != 0) {
+		diag_mailcfg_free(&l->cfg);
+		return MD_TEMP;
+	}
+	memset(&l->sc, 0, sizeof l->sc);
+	diag_mailcfg_smtp(&l->cfg, &l->sc);
+	cli_hostname(cli, l->helo, sizeof l->helo);
+	l->sc.addrs = l->addrs;
+	l->sc.naddrs = naddrs;
+	l->sc.helo_name = l->helo;
+	l->sc.tls_session = &l->tls_session;
+	l->sc.transcript = on_transcript;
+	l->sc.progress = on_progress;
+	l->sc.cancelled = l->cancelled;
+	l->sc.hook_arg = l->arg;
+	for (int i = 0; i < SMTP_STAGES; i++)
+		l->sc.timeout_ms[i] = STAGE_TIMEOUT_MS;
+	diag_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
+			  __func__, id, l->cfg.server, l->cfg.port);
+	if (smtp_open(&l->sc, &l->s, &err) != 0) {
+		l->s = NULL;
+		say_error(&err, why, whylen);
+		diag_mailcfg_free(&l->cfg);
+		return classify(&err);
+	}
+	const struct smtp_info *info = smtp_session_info(l->s);
+	if (info->tls)
+		diag_debug_printf("fazmaild", 8, "%s: %s %s%s", __func__, info->tls_version,
+				  info->tls_cipher, info->tls_resumed ? " (session resumed)" : "");
+	l->opened = l->used = time(NULL);
+	l->count = 0;
+	return MD_SENT;
+}
+
+/* Splits the queued recipient list (one per line) in place. */
+static size_t split_rcpts(char *list, const char **to, size_t max)
+{
+	size_t n = 0;
+	for (char *p = strtok(list, "\n"); p && n < max; p = strtok(NULL, "\n"))
+		to[n++] = p;
+	return n;
+}
+
+enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_msg *m, char *why,
+			   size_t whylen)
+{
+	char id[64] = "";
+	struct diag_mailcfg c;
+	unsigned char key[32];
+	enum md_outcome rc;
+	time_t now = time(NULL);
+
+	*why = '\0';
+	if (*m->server)
+		snprintf(id, sizeof id, "%s", m->server);
+	else
+		cli_entry_keys(cli, schema_lookup("system mail"), "system mail", first_key, id);
+	if (!*id) {
+		snprintf(why, whylen, "no mail server is configured (config system mail)");
+		return MD_TEMP;
+	}
+	int found = diag_mailcfg_load(cli, id, &c);
+	if (found != 1) {
+		snprintf(why, whylen, "mail server \"%s\": %s", id,
+			 found == 0    ? "no such entry in config system mail"
+			 : found == -2 ? "the stored password does not decrypt with this key"
+				       : "cannot read the entry");
+		diag_mailcfg_free(&c);
+		return MD_TEMP;
+	}
+	if (!*c.server) {
+		snprintf(why, whylen, "mail server \"%s\" has no server set", id);
+		diag_mailcfg_free(&c);
+		return MD_TEMP;
+	}
+	fingerprint(id, &c, key);
+	if (l->s && (memcmp(key, l->key, sizeof key) != 0 || l->count >= LINK_MAX_MESSAGES ||
+		     now - l->opened >= LINK_MAX_AGE))
+		link_close(l);
+
+	/* The RSET probe: a connection the server dropped while we were idle
+	 * fails here, not in the middle of a message. */
+	struct smtp_error err;
+	if (l->s && smtp_reset(l->s, &err) != 0) {
+		diag_debug_printf("fazmaild", 8,
+				  "%s: the kept connection failed RSET (%s), reconnecting",
+				  __func__, err.detail);
+		link_close(l);
+	}
+	if (l->s)
+		diag_mailcfg_free(&c);
+	else if ((rc = link_open(l, cli, id, &c, key, why, whylen)) != MD_SENT)
+		return rc;
+
+	const char *sender = *m->sender ? m->sender : l->cfg.from;
+	if (!*sender) {
+		snprintf(why, whylen,
+			 "no envelope sender: set from in config system mail, or submit with -f");
+		return MD_PERM;
+	}
+	char *list = strdup(m->rcpts);
+	const char *to[MAX_RCPTS];
+	size_t nto = list ? split_rcpts(list, to, MAX_RCPTS) : 0;
+	if (nto == 0) {
+		bool oom = !list;
+		free(list);
+		snprintf(why, whylen, oom ? "out of memory" : "no recipients");
+		return oom ? MD_TEMP : MD_PERM;
+	}
+	char final[512];
+	int sent = smtp_send(l->s, sender, to, nto, m->body, m->len, final, sizeof final, &err);
+	free(list);
+	l->used = time(NULL);
+	if (sent == 0) {
+		l->count++;
+		snprintf(why, whylen, "%s", final);
+		return MD_SENT;
+	}
+	say_error(&err, why, whylen);
+	/* 421 or a dropped connection: this one is done for. */
+	if (err.code == 421 || err.cls == SMTP_E_CLOSED || err.cls == SMTP_E_TIMEOUT ||
+	    err.cls == SMTP_E_PROTOCOL || err.cls == SMTP_E_SYSTEM)
+		link_close(l);
+	return classify(&err);
+}
