@@ -163,7 +163,8 @@ static void say_error(const struct smtp_error *e, char *why, size_t whylen)
 {
 	if (e->code) {
 		int n = (int)strcspn(e->reply, "\n");
-		snprintf(why, whylen, "%s: %.*s", smtp_stage_name(e->stage), n, e->reply);
+		snprintf(why, whylen, "%s: %d %.*s", smtp_stage_name(e->stage), e->code, n,
+			 e->reply);
 	} else {
 		snprintf(why, whylen, "%s: %s", smtp_stage_name(e->stage), e->detail);
 	}

@@ -229,6 +229,29 @@ static int rcpts_from_headers(struct msg *m)
 	return 0;
 }
 
+/* Removes every Bcc header (with its continuation lines): with -t its
+ * addresses are recipients, and no recipient may see them. */
+static void drop_bcc(struct msg *m)
+{
+	size_t i = 0;
+	while (i < m->head) {
+		size_t eol = i;
+		while (eol < m->head && m->text[eol] != '\n')
+			eol++;
+		size_t end = eol < m->head ? eol + 1 : eol;
+		if (strncasecmp(m->text + i, "Bcc:", 4) != 0) {
+			i = end;
+			continue;
+		}
+		while (end < m->head && (m->text[end] == ' ' || m->text[end] == '\t'))
+			while (end < m->head && m->text[end++] != '\n')
+				;
+		memmove(m->text + i, m->text + end, m->len - end);
+		m->len -= end - i;
+		m->head -= end - i;
+	}
+}
+
 /* Adds Date and Message-ID when missing, as a submission service does. */
 static int complete_headers(struct msg *m)
 {
@@ -310,6 +333,47 @@ static int check_server(const char *dir, const char *server)
 			  : die(EX_TEMPFAIL, "cannot read the configuration");
 }
 
+/* Reads and checks the message, and works out its envelope. */
+static int prepare(struct msg *m, bool from_headers, bool dots_end)
+{
+	int rc;
+	if ((rc = read_message(m, dots_end)) || (rc = check_headers(m)) ||
+	    (from_headers && (rc = rcpts_from_headers(m))))
+		return rc;
+	if (from_headers)
+		drop_bcc(m);
+	if (m->nrcpt == 0)
+		return die(EX_USAGE, "no recipients (give them as arguments, or use -t)");
+	if (!m->sender[0])
+		sender_from_header(m);
+	return complete_headers(m);
+}
+
+/* Queues the message durably, then makes sure a daemon will send it. */
+static int enqueue(const char *dir, const char *server, const struct msg *m)
+{
+	struct mq *q;
+	char err[512], *reply = NULL;
+	int64_t id;
+	int rc = mq_open(dir, &q, err, sizeof err);
+	if (rc != MQ_OK)
+		return die(rc == MQ_BUSY ? EX_TEMPFAIL : EX_IOERR, "%s", err);
+	rc = mq_submit(q, server, m->sender, m->rcpts, m->text, m->len, &id);
+	if (rc != MQ_OK)
+		rc = die(rc == MQ_FULL || rc == MQ_BUSY ? EX_TEMPFAIL : EX_IOERR, "%s",
+			 mq_errmsg(q));
+	mq_close(q);
+	if (rc)
+		return rc;
+	/* Queued: from here on, a daemon that cannot start delays the mail
+	 * but does not lose it. */
+	if (mctl_ensure(dir, err, sizeof err) != 0 ||
+	    mctl_request(dir, "kick", &reply, err, sizeof err) != 0)
+		fprintf(stderr, "appsh-sendmail: queued as %lld, but %s\n", (long long)id, err);
+	free(reply);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: appsh-sendmail [-t] [-i] [-f sender] [-S server] [--state-dir DIR] "
@@ -372,41 +436,14 @@ int main(int argc, char **argv)
 	umask(077);
 	if (statedir_open(dirarg, dir, sizeof dir, err, sizeof err) != 0)
 		return die(EX_CANTCREAT, "%s", err);
-	if (*server && (rc = check_server(dir, server)) != 0)
-		return rc;
-	for (int i = optind; i < argc; i++)
-		if ((rc = add_list(&m, argv[i])) != 0)
-			return rc;
-	if ((rc = read_message(&m, dots_end)) || (rc = check_headers(&m)) ||
-	    (from_headers && (rc = rcpts_from_headers(&m))))
-		return rc;
-	if (m.nrcpt == 0)
-		return die(EX_USAGE, "no recipients (give them as arguments, or use -t)");
-	if (!m.sender[0])
-		sender_from_header(&m);
-	if ((rc = complete_headers(&m)))
-		return rc;
-
-	struct mq *q;
-	int64_t id;
-	if ((rc = mq_open(dir, &q, err, sizeof err)) != MQ_OK)
-		return die(rc == MQ_BUSY ? EX_TEMPFAIL : EX_IOERR, "%s", err);
-	rc = mq_submit(q, server, m.sender, m.rcpts, m.text, m.len, &id);
-	if (rc != MQ_OK) {
-		rc = die(rc == MQ_FULL || rc == MQ_BUSY ? EX_TEMPFAIL : EX_IOERR, "%s",
-			 mq_errmsg(q));
-		mq_close(q);
-		return rc;
-	}
-	mq_close(q);
-	/* Queued: from here on, a daemon that cannot start delays the mail
-	 * but does not lose it. */
-	char *reply = NULL;
-	if (mctl_ensure(dir, err, sizeof err) != 0 ||
-	    mctl_request(dir, "kick", &reply, err, sizeof err) != 0)
-		fprintf(stderr, "appsh-sendmail: queued as %lld, but %s\n", (long long)id, err);
-	free(reply);
+	rc = *server ? check_server(dir, server) : 0;
+	for (int i = optind; !rc && i < argc; i++)
+		rc = add_list(&m, argv[i]);
+	if (!rc)
+		rc = prepare(&m, from_headers, dots_end);
+	if (!rc)
+		rc = enqueue(dir, server, &m);
 	free(m.text);
 	free(m.rcpts);
-	return 0;
+	return rc;
 }

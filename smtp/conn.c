@@ -318,9 +318,9 @@ int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smt
 			return -1;
 		}
 	}
+	/* Resumption: if the server refuses it, a full handshake follows. */
 	if (cfg->tls_session && *cfg->tls_session)
-		SSL_set_session(c->ssl,
-				*cfg->tls_session); /* a failure only costs a full handshake */
+		SSL_set_session(c->ssl, *cfg->tls_session);
 	while ((rc = SSL_connect(c->ssl)) != 1)
 		if (ssl_wait(c, rc, err) <= 0) {
 			if (err->cls == SMTP_OK || err->cls == SMTP_E_CLOSED) {
