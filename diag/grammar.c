@@ -214,6 +214,25 @@ static const struct cli_node ping_options[] = {
 	{0},
 };
 
+/* The same for ping6, without df-bit (IPv6 routers never fragment); the
+ * `ping6-options` keyword sets DIAG_PING_OPT_V6 for the handlers. */
+static const struct cli_node ping6_options[] = {
+	{.word = "data-size", .help = "Data bytes per packet.", .next = ping_opt_data_size},
+	{.word = "interval", .help = "Seconds between packets.", .next = ping_opt_interval},
+	{.word = "pattern", .help = "Payload pattern in hex.", .next = ping_opt_pattern},
+	{.word = "repeat-count", .help = "Packets to send.", .next = ping_opt_repeat_count},
+	{.word = "reset", .help = "Restore the default options.", .run = diag_ping_reset},
+	{.word = "source", .help = "Source address.", .next = ping_opt_source},
+	{.word = "timeout", .help = "Seconds to wait for replies.", .next = ping_opt_timeout},
+	{.word = "tos", .help = "IPv6 traffic class.", .next = ping_opt_tos},
+	{.word = "ttl", .help = "Hop limit.", .next = ping_opt_ttl},
+	{.word = "validate-reply",
+	 .help = "Check that replies echo the data sent.",
+	 .next = ping_opt_validate_reply},
+	{.word = "view-settings", .help = "Show the options.", .run = diag_ping_view_settings},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
@@ -227,5 +246,9 @@ const struct cli_node diag_execute[] = {
 	{.word = "ping", .help = "Send ICMP echo requests to a host.", .next = ping_host},
 	{.word = "ping-options", .help = "Set or show the options of ping.", .next = ping_options},
 	{.word = "ping6", .help = "Send ICMPv6 echo requests to a host.", .next = ping6_host},
+	{.word = "ping6-options",
+	 .help = "Set or show the options of ping6.",
+	 .opt = DIAG_PING_OPT_V6,
+	 .next = ping6_options},
 	{0},
 };

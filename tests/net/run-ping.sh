@@ -124,7 +124,9 @@ check "ttl 1: Time to live exceeded" \
 	count '^From 10\.99\.1\.1 icmp_seq=[01] Time to live exceeded$' 2
 
 # 6. IPv6 on the same topology.
-run "${FAST}execute ping-options repeat-count 2
+# ping6 has its own options (ping6-options); ping's do not apply.
+run "${FAST//ping-/ping6-}execute ping-options repeat-count 4
+execute ping6-options repeat-count 2
 execute ping6 fd99:2::2"
 check "ping6: header" has "PING fd99:2::2 (fd99:2::2): 56 data bytes"
 check "ping6: replies, hop limit 63" \
