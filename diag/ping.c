@@ -141,33 +141,7 @@ static int setup_socket(struct engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up the ICMP socket: %s", strerror(errno));
 		return -1;
 	}
-	if (strcmp(o->source, "auto") != 0) {
-		struct sockaddr_storage src;
-		memset(&src, 0, sizeof src);
-		socklen_t len;
-		if (e->family == AF_INET) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&src;
-			s4->sin_family = AF_INET;
-			rc = inet_pton(AF_INET, o->source, &s4->sin_addr) == 1 ? 0 : -1;
-			len = sizeof *s4;
-		} else {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&src;
-			s6->sin6_family = AF_INET6;
-			rc = inet_pton(AF_INET6, o->source, &s6->sin6_addr) == 1 ? 0 : -1;
-			len = sizeof *s6;
-		}
-		if (rc) {
-			snprintf(err, errlen, "source %s is not an %s address", o->source,
-				 e->family == AF_INET ? "IPv4" : "IPv6");
-			return -1;
-		}
-		if (bind(e->fd, (struct sockaddr *)&src, len) < 0) {
-			snprintf(err, errlen, "cannot use source %s: %s", o->source,
-				 strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	return probe_bind_source(e->fd, e->family, o->source, err, errlen);
 }
 
 static void send_one(struct engine *e, unsigned seq, const struct sockaddr_storage *dst)
@@ -532,25 +506,6 @@ int diag_ping6(struct cli *cli, const struct cli_args *a)
 
 /* ---- ping-options ---------------------------------------------------------- */
 
-/* Seconds, with a fraction allowed (beyond the appliance, whose interval
- * is whole seconds), so tests and busy operators can go below one. */
-static bool parse_seconds(const char *v, unsigned *ms)
-{
-	char *end;
-	errno = 0;
-	double s = strtod(v, &end);
-	if (errno || end == v || *end || !(s >= 0.01) || s > 2147483.0)
-		return false;
-	*ms = (unsigned)(s * 1000.0 + 0.5);
-	return true;
-}
-
-static const char *check_seconds(const char *v)
-{
-	unsigned ms;
-	return parse_seconds(v, &ms) ? NULL : "is not a number of seconds from 0.01 to 2147483";
-}
-
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -629,7 +584,7 @@ const struct schema_attr diag_ping_opt_interval = {
 	.help = "Seconds between packets (default 1; fractions allowed).",
 	.type = SCHEMA_T_STRING,
 	.max = 16,
-	.check = check_seconds,
+	.check = probe_check_seconds,
 };
 const struct schema_attr diag_ping_opt_pattern = {
 	.name = "hex",
@@ -657,7 +612,7 @@ const struct schema_attr diag_ping_opt_timeout = {
 	.help = "Seconds to wait for replies (default 2; fractions allowed).",
 	.type = SCHEMA_T_STRING,
 	.max = 16,
-	.check = check_seconds,
+	.check = probe_check_seconds,
 };
 const struct schema_attr diag_ping_opt_tos = {
 	.name = "tos",
@@ -693,7 +648,7 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	} else if (at == &diag_ping_opt_df_bit) {
 		o->df = !strcmp(v, "yes");
 	} else if (at == &diag_ping_opt_interval) {
-		parse_seconds(v, &o->interval_ms);
+		probe_parse_seconds(v, &o->interval_ms);
 	} else if (at == &diag_ping_opt_pattern) {
 		o->pattern_len = strlen(v) / 2;
 		for (size_t i = 0; i < o->pattern_len; i++)
@@ -704,7 +659,7 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	} else if (at == &diag_ping_opt_source) {
 		snprintf(o->source, sizeof o->source, "%s", v);
 	} else if (at == &diag_ping_opt_timeout) {
-		parse_seconds(v, &o->timeout_ms);
+		probe_parse_seconds(v, &o->timeout_ms);
 	} else if (at == &diag_ping_opt_tos) {
 		const struct schema_enum *e = schema_enum_find(at, v);
 		o->tos = e ? (unsigned)strtoul(e->data, NULL, 10) : 0;
@@ -716,26 +671,13 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static void print_seconds(char *buf, size_t len, unsigned ms)
-{
-	if (ms % 1000)
-		snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
-	else
-		snprintf(buf, len, "%u", ms / 1000);
-	/* 0.250 -> 0.25 */
-	size_t n = strlen(buf);
-	if (strchr(buf, '.'))
-		while (n && buf[n - 1] == '0')
-			buf[--n] = 0;
-}
-
 int diag_ping_view_settings(struct cli *cli, const struct cli_args *a)
 {
 	bool v6 = a->opt & DIAG_PING_OPT_V6;
 	const struct ping_opts *o = cur_opts(v6);
 	char timeout[24], interval[24], pattern[40] = "";
-	print_seconds(timeout, sizeof timeout, o->timeout_ms);
-	print_seconds(interval, sizeof interval, o->interval_ms);
+	probe_seconds_text(timeout, sizeof timeout, o->timeout_ms);
+	probe_seconds_text(interval, sizeof interval, o->interval_ms);
 	for (size_t i = 0; i < o->pattern_len; i++)
 		snprintf(pattern + 2 * i, sizeof pattern - 2 * i, "%02x", o->pattern[i]);
 	cli_out_printf(cli->out,

@@ -137,3 +137,67 @@ void probe_say(struct cli *cli, const char *fmt, ...)
 	cli_out_printf(cli->out, "%s", line);
 	fflush(stdout);
 }
+
+int probe_bind_source(int fd, int family, const char *source, char *err, size_t errlen)
+{
+	if (strcmp(source, "auto") == 0)
+		return 0;
+	struct sockaddr_storage src;
+	memset(&src, 0, sizeof src);
+	socklen_t len;
+	int rc;
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&src;
+		s4->sin_family = AF_INET;
+		rc = inet_pton(AF_INET, source, &s4->sin_addr) == 1 ? 0 : -1;
+		len = sizeof *s4;
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&src;
+		s6->sin6_family = AF_INET6;
+		rc = inet_pton(AF_INET6, source, &s6->sin6_addr) == 1 ? 0 : -1;
+		len = sizeof *s6;
+	}
+	if (rc) {
+		snprintf(err, errlen, "source %s is not an %s address", source,
+			 family == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	if (bind(fd, (struct sockaddr *)&src, len) < 0) {
+		snprintf(err, errlen, "cannot use source %s: %s", source, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds, with a fraction allowed (beyond the appliance, whose interval
+ * is whole seconds), so tests and busy operators can go below one. */
+bool probe_parse_seconds(const char *v, unsigned *ms)
+{
+	char *end;
+	errno = 0;
+	double s = strtod(v, &end);
+	if (errno || end == v || *end || !(s >= 0.01) || s > 2147483.0)
+		return false;
+	*ms = (unsigned)(s * 1000.0 + 0.5);
+	return true;
+}
+
+const char *probe_check_seconds(const char *v)
+{
+	unsigned ms;
+	return probe_parse_seconds(v, &ms) ? NULL
+					   : "is not a number of seconds from 0.01 to 2147483";
+}
+
+void probe_seconds_text(char *buf, size_t len, unsigned ms)
+{
+	if (ms % 1000)
+		snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
+	else
+		snprintf(buf, len, "%u", ms / 1000);
+	/* 0.250 -> 0.25 */
+	size_t n = strlen(buf);
+	if (strchr(buf, '.'))
+		while (n && buf[n - 1] == '0')
+			buf[--n] = 0;
+}

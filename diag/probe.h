@@ -50,6 +50,17 @@ struct probe_err {
  */
 bool probe_read_error(int fd, struct probe_err *e, uint8_t *payload, size_t cap, size_t *len);
 
+/* Binds fd to source unless it is "auto"; -1 with err set when it is not
+ * an address of family or cannot be used. */
+int probe_bind_source(int fd, int family, const char *source, char *err, size_t errlen);
+
+/* "0.25" -> 250 ms: seconds with a fraction, 0.01 to 2147483. */
+bool probe_parse_seconds(const char *v, unsigned *ms);
+/* The schema check for such a value (NULL when good). */
+const char *probe_check_seconds(const char *v);
+/* 250 -> "0.25", 2000 -> "2". */
+void probe_seconds_text(char *buf, size_t len, unsigned ms);
+
 /* printf to the command's output, flushed at once (the line streams). */
 void probe_say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
