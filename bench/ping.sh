@@ -65,6 +65,8 @@ ip netns exec "$A" "$PING" -c 3 -i 0.1 -q 10.98.0.2 >/dev/null || die "the veth 
 
 # median FILE: the median of a column of numbers.
 median() { sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# spread FILE: "p10 A, p90 B" (nearest rank).
+spread() { sort -n "$1" | awk '{v[NR] = $1} END {i = int(NR * 0.1); j = int(NR * 0.9); if (i < 1) i = 1; if (j < 1) j = 1; print "p10 " v[i] ", p90 " v[j]}'; }
 
 : >"$W/appsh.us"
 : >"$W/iputils.us"
@@ -104,7 +106,8 @@ r=$(ratio "$a" "$b")
 v=$(verdict "$r" 1.10)
 cp "$W/appsh.us" "$BENCH_OUT/ping-appsh.us"
 cp "$W/iputils.us" "$BENCH_OUT/ping-iputils.us"
-printf '  %-42s %6s us\n' "pingbench (execute ping's engine) median" "$a" "iputils ping median" "$b"
+printf '  %-42s %6s us (%s)\n' "pingbench (execute ping's engine) median" "$a" "$(spread "$W/appsh.us")" \
+	"iputils ping median" "$b" "$(spread "$W/iputils.us")"
 printf '  %-42s %6s ms (as printed, 0.1 ms steps)\n' "execute ping median, $N_CLI replies" "$c"
 echo "  ratio ${r}x (target <= 1.10x): $v"
 summary "ping RTT over veth, median of $((ROUNDS * COUNT)) replies vs iputils ping" \
