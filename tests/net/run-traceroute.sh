@@ -100,6 +100,34 @@ check "unknown host: fails" test "$rc" != 0
 check "unknown host: one clear line" grep -q 'unknown host no-such-host.invalid' "$T/err"
 check "unknown host: no header" lacks '^traceroute to'
 
+# 9b. A name, resolved through config system dns (dnsmasq in the server
+# namespace), for traceroute (A) and traceroute6 (AAAA).
+if [ -x /usr/sbin/dnsmasq ]; then
+	ip netns exec $S /usr/sbin/dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv \
+		--no-hosts --no-poll --bind-interfaces --listen-address=10.99.2.2 \
+		--user=root --group=root --pid-file="$T/dnsmasq.pid" --log-facility="$T/dnsmasq.log" \
+		--local=/example.test/ --host-record=trace.example.test,10.99.2.2,fd99:2::2 &
+	bg_pids+=($!)
+	for _ in $(seq 50); do
+		ip netns exec $S ss -lun 2>/dev/null | grep -q '10.99.2.2:53 ' && break
+		sleep 0.1
+	done
+	DNS=$'config system dns\nset primary 10.99.2.2\nend\n'
+	run "${DNS}execute traceroute trace.example.test
+execute traceroute6 trace.example.test"
+	check "by name: traceroute header with the A record" \
+		has "traceroute to trace.example.test (10.99.2.2), 32 hops max, 3 probe packets per hop, 84 byte packets"
+	check "by name: reaches the server" re " 2  10\.99\.2\.2  $HOP  $HOP  $HOP"
+	check "by name: traceroute6 header with the AAAA record" \
+		has "traceroute to trace.example.test (fd99:2::2), 32 hops max, 3 probe packets per hop, 104 byte packets"
+	check "by name: traceroute6 reaches the server" re " 2  fd99:2::2  $HOP  $HOP  $HOP"
+	run "${DNS}execute traceroute nosuch.example.test"
+	check "by name: NXDOMAIN is one clear line" \
+		grep -q 'unknown host nosuch.example.test: NXDOMAIN' "$T/err"
+else
+	echo "SKIP name checks: dnsmasq not installed (dnsmasq-base)"
+fi
+
 # 10. traceroute-options view-settings and reset (golden).
 run "execute traceroute-options max-hops 10
 execute traceroute-options queries 2
