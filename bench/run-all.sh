@@ -15,6 +15,7 @@ echo
 "$BENCH_DIR/bulk.sh"
 echo && "$BENCH_DIR/smtp.sh"
 echo && "$BENCH_DIR/maild.sh"
+echo && "$BENCH_DIR/ping.sh"
 
 echo
 echo "## Summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \

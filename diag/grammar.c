@@ -14,6 +14,7 @@
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
 #include "diag/ping.h"
+#include "diag/traceroute.h"
 
 /* ---- diagnose debug --------------------------------------------------- */
 
@@ -228,6 +229,59 @@ static const struct cli_node ping_options[] = {
 	{0},
 };
 
+/* The same for ping6, without df-bit (IPv6 routers never fragment); the
+ * `ping6-options` keyword sets DIAG_PING_OPT_V6 for the handlers. */
+static const struct cli_node ping6_options[] = {
+	{.word = "data-size", .help = "Data bytes per packet.", .next = ping_opt_data_size},
+	{.word = "interval", .help = "Seconds between packets.", .next = ping_opt_interval},
+	{.word = "pattern", .help = "Payload pattern in hex.", .next = ping_opt_pattern},
+	{.word = "repeat-count", .help = "Packets to send.", .next = ping_opt_repeat_count},
+	{.word = "reset", .help = "Restore the default options.", .run = diag_ping_reset},
+	{.word = "source", .help = "Source address.", .next = ping_opt_source},
+	{.word = "timeout", .help = "Seconds to wait for replies.", .next = ping_opt_timeout},
+	{.word = "tos", .help = "IPv6 traffic class.", .next = ping_opt_tos},
+	{.word = "ttl", .help = "Hop limit.", .next = ping_opt_ttl},
+	{.word = "validate-reply",
+	 .help = "Check that replies echo the data sent.",
+	 .next = ping_opt_validate_reply},
+	{.word = "view-settings", .help = "Show the options.", .run = diag_ping_view_settings},
+	{0},
+};
+
+/* ---- execute traceroute, traceroute6, traceroute-options ---------------- */
+
+static const struct cli_node trace_host[] = {
+	{.slot = CLI_ARG, .arg = &diag_trace_host_arg, .run = diag_traceroute},
+	{0},
+};
+
+static const struct cli_node trace6_host[] = {
+	{.slot = CLI_ARG, .arg = &diag_trace6_host_arg, .run = diag_traceroute6},
+	{0},
+};
+
+#define TRACE_OPT(name, attr)                                                                      \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &attr, .run = diag_trace_set_option},                     \
+		{0},                                                                               \
+	}
+TRACE_OPT(trace_opt_max_hops, diag_trace_opt_max_hops);
+TRACE_OPT(trace_opt_queries, diag_trace_opt_queries);
+TRACE_OPT(trace_opt_source, diag_ping_opt_source);
+TRACE_OPT(trace_opt_timeout, diag_trace_opt_timeout);
+#undef TRACE_OPT
+
+/* Kept for the rest of the shell process, for traceroute and traceroute6. */
+static const struct cli_node trace_options[] = {
+	{.word = "max-hops", .help = "Largest TTL to try.", .next = trace_opt_max_hops},
+	{.word = "queries", .help = "Probes per hop.", .next = trace_opt_queries},
+	{.word = "reset", .help = "Restore the default options.", .run = diag_trace_reset},
+	{.word = "source", .help = "Source address.", .next = trace_opt_source},
+	{.word = "timeout", .help = "Seconds to wait for each probe.", .next = trace_opt_timeout},
+	{.word = "view-settings", .help = "Show the options.", .run = diag_trace_view_settings},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
@@ -241,5 +295,18 @@ const struct cli_node diag_execute[] = {
 	{.word = "ping", .help = "Send ICMP echo requests to a host.", .next = ping_host},
 	{.word = "ping-options", .help = "Set or show the options of ping.", .next = ping_options},
 	{.word = "ping6", .help = "Send ICMPv6 echo requests to a host.", .next = ping6_host},
+	{.word = "ping6-options",
+	 .help = "Set or show the options of ping6.",
+	 .opt = DIAG_PING_OPT_V6,
+	 .next = ping6_options},
+	{.word = "traceroute",
+	 .help = "Show the route to a host (UDP probes).",
+	 .next = trace_host},
+	{.word = "traceroute-options",
+	 .help = "Set or show the options of traceroute and traceroute6.",
+	 .next = trace_options},
+	{.word = "traceroute6",
+	 .help = "Show the route to an IPv6 host (UDP probes).",
+	 .next = trace6_host},
 	{0},
 };

@@ -15,23 +15,19 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/errqueue.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/output.h"
 #include "cli/session.h"
 #include "cli/walk.h"
-#include "diag/dns.h"
-#include "diag/dnsconf.h"
+#include "diag/probe.h"
 
 extern volatile sig_atomic_t cli_sigint; /* cli/script.c */
 
@@ -67,13 +63,6 @@ struct engine {
 	void *ctx;
 	struct ping_stats *st;
 };
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static bool bit_test_set(uint8_t *bits, unsigned seq)
 {
@@ -152,33 +141,7 @@ static int setup_socket(struct engine *e, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up the ICMP socket: %s", strerror(errno));
 		return -1;
 	}
-	if (strcmp(o->source, "auto") != 0) {
-		struct sockaddr_storage src;
-		memset(&src, 0, sizeof src);
-		socklen_t len;
-		if (e->family == AF_INET) {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&src;
-			s4->sin_family = AF_INET;
-			rc = inet_pton(AF_INET, o->source, &s4->sin_addr) == 1 ? 0 : -1;
-			len = sizeof *s4;
-		} else {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&src;
-			s6->sin6_family = AF_INET6;
-			rc = inet_pton(AF_INET6, o->source, &s6->sin6_addr) == 1 ? 0 : -1;
-			len = sizeof *s6;
-		}
-		if (rc) {
-			snprintf(err, errlen, "source %s is not an %s address", o->source,
-				 e->family == AF_INET ? "IPv4" : "IPv6");
-			return -1;
-		}
-		if (bind(e->fd, (struct sockaddr *)&src, len) < 0) {
-			snprintf(err, errlen, "cannot use source %s: %s", o->source,
-				 strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	return probe_bind_source(e->fd, e->family, o->source, err, errlen);
 }
 
 static void send_one(struct engine *e, unsigned seq, const struct sockaddr_storage *dst)
@@ -198,7 +161,7 @@ static void send_one(struct engine *e, unsigned seq, const struct sockaddr_stora
 	}
 	socklen_t dlen =
 		e->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-	e->sent_at[seq & 0xffff] = now_us();
+	e->sent_at[seq & 0xffff] = probe_now_us();
 	e->st->sent++;
 	if (sendto(e->fd, p, e->pkt_len, 0, (const struct sockaddr *)dst, dlen) < 0) {
 		struct ping_event ev = {.kind = PING_EV_SEND_ERR, .seq = seq, .sys_errno = errno};
@@ -281,40 +244,17 @@ static void icmp6_text(int type, int code, uint32_t info, char *buf, size_t len)
 		snprintf(buf, len, "ICMPv6 type %d code %d", type, code);
 }
 
-static void addr_text(const struct sockaddr *sa, char *buf, size_t len)
-{
-	buf[0] = 0;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf,
-			  (socklen_t)len);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
-			  (socklen_t)len);
-}
-
 /* One entry of the error queue; false when it is empty. */
 static bool read_error(struct engine *e)
 {
 	uint8_t data[576];
-	char ctl[512];
-	struct sockaddr_storage from;
-	struct iovec iov = {data, sizeof data};
-	struct msghdr m = {.msg_name = &from,
-			   .msg_namelen = sizeof from,
-			   .msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = ctl,
-			   .msg_controllen = sizeof ctl};
-	ssize_t n = recvmsg(e->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
-	if (n < 0)
+	size_t n;
+	struct probe_err pe;
+	if (!probe_read_error(e->fd, &pe, data, sizeof data, &n))
 		return false;
-	const struct sock_extended_err *ee = NULL;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))
-			ee = (const struct sock_extended_err *)CMSG_DATA(c);
 	/* The payload is the echo request that failed. */
-	if (!ee || n < 8 || data[0] != (e->family == AF_INET ? 8 : ICMP6_ECHO_REQUEST))
+	if ((!pe.icmp && !pe.sys_errno) || n < 8 ||
+	    data[0] != (e->family == AF_INET ? 8 : ICMP6_ECHO_REQUEST))
 		return true;
 	if (e->raw && (data[4] << 8 | data[5]) != e->id)
 		return true; /* another program's */
@@ -322,21 +262,21 @@ static bool read_error(struct engine *e)
 	if (!seq_of(e, (unsigned)(data[6] << 8 | data[7]), &seq))
 		return true;
 	struct ping_event ev = {.kind = PING_EV_ICMP_ERR, .seq = seq};
-	if (ee->ee_origin == SO_EE_ORIGIN_ICMP)
-		icmp4_text(ee->ee_type, ee->ee_code, ee->ee_info, ev.text, sizeof ev.text);
-	else if (ee->ee_origin == SO_EE_ORIGIN_ICMP6)
-		icmp6_text(ee->ee_type, ee->ee_code, ee->ee_info, ev.text, sizeof ev.text);
+	if (pe.icmp && e->family == AF_INET)
+		icmp4_text(pe.type, pe.code, pe.info, ev.text, sizeof ev.text);
+	else if (pe.icmp)
+		icmp6_text(pe.type, pe.code, pe.info, ev.text, sizeof ev.text);
 	else {
 		ev.kind = PING_EV_LOCAL_ERR;
-		ev.sys_errno = (int)ee->ee_errno;
-		if (ee->ee_errno == EMSGSIZE)
+		ev.sys_errno = pe.sys_errno;
+		if (pe.sys_errno == EMSGSIZE)
 			snprintf(ev.text, sizeof ev.text, "message too long, mtu=%u",
-				 (unsigned)ee->ee_info);
+				 (unsigned)pe.info);
 		else
-			snprintf(ev.text, sizeof ev.text, "%s", strerror((int)ee->ee_errno));
+			snprintf(ev.text, sizeof ev.text, "%s", strerror(pe.sys_errno));
 	}
 	if (ev.kind == PING_EV_ICMP_ERR)
-		addr_text(SO_EE_OFFENDER(ee), ev.from, sizeof ev.from);
+		snprintf(ev.from, sizeof ev.from, "%s", pe.from);
 	e->st->errors++;
 	if (!bit_test_set(e->answered, seq))
 		e->n_answered++;
@@ -361,7 +301,7 @@ static bool read_reply(struct engine *e)
 		/* A pending socket error (IP_RECVERR) is returned once here; the
 		 * queue holds the details. */
 		return errno != EAGAIN && errno != EWOULDBLOCK;
-	uint64_t t = now_us();
+	uint64_t t = probe_now_us();
 	const uint8_t *icmp = e->rbuf;
 	size_t len = (size_t)n;
 	int ttl = -1;
@@ -387,7 +327,7 @@ static bool read_reply(struct engine *e)
 	struct ping_event ev = {.kind = PING_EV_REPLY, .seq = seq, .ttl = ttl, .bytes = len};
 	uint64_t sent = e->sent_at[seq & 0xffff];
 	ev.rtt_us = (unsigned long)(t > sent ? t - sent : 0);
-	addr_text((struct sockaddr *)&from, ev.from, sizeof ev.from);
+	probe_addr_text((struct sockaddr *)&from, ev.from, sizeof ev.from);
 	if (e->o->validate) {
 		if (len != e->pkt_len)
 			ev.bad_data = true;
@@ -436,20 +376,20 @@ int ping_run(const struct sockaddr_storage *dst, const struct ping_opts *o,
 	if (open_socket(&e, err, errlen) < 0 || setup_socket(&e, err, errlen) < 0)
 		goto out;
 
-	uint64_t next_send = now_us(), deadline = 0;
+	uint64_t next_send = probe_now_us(), deadline = 0;
 	unsigned long i = 0;
 	for (;;) {
 		if (stop && *stop) {
 			st->interrupted = true;
 			break;
 		}
-		uint64_t t = now_us();
+		uint64_t t = probe_now_us();
 		if (i < o->count && t >= next_send) {
 			send_one(&e, (unsigned)i, dst);
 			i++;
 			next_send += (uint64_t)o->interval_ms * 1000u;
 			if (i == o->count)
-				deadline = now_us() + (uint64_t)o->timeout_ms * 1000u;
+				deadline = probe_now_us() + (uint64_t)o->timeout_ms * 1000u;
 			continue;
 		}
 		if (i == o->count && (e.n_answered >= o->count || t >= deadline))
@@ -483,29 +423,17 @@ out:
 
 /* ---- printer and commands ------------------------------------------------ */
 
-static struct ping_opts opts; /* ping-options, for the rest of the shell */
-static bool opts_ready;
+/* ping-options [0] and ping6-options [1], for the rest of the shell. */
+static struct ping_opts opts[2];
+static bool opts_ready[2];
 
-static struct ping_opts *cur_opts(void)
+static struct ping_opts *cur_opts(bool v6)
 {
-	if (!opts_ready) {
-		ping_opts_default(&opts);
-		opts_ready = true;
+	if (!opts_ready[v6]) {
+		ping_opts_default(&opts[v6]);
+		opts_ready[v6] = true;
 	}
-	return &opts;
-}
-
-/* Streaming: each line goes out as soon as it is complete. */
-static void say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct cli *cli, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	cli_out_printf(cli->out, "%s", line);
-	fflush(stdout);
+	return &opts[v6];
 }
 
 static void print_event(void *ctx, const struct ping_event *ev)
@@ -513,18 +441,18 @@ static void print_event(void *ctx, const struct ping_event *ev)
 	struct cli *cli = ctx;
 	switch (ev->kind) {
 	case PING_EV_REPLY:
-		say(cli, "%zu bytes from %s: icmp_seq=%u ttl=%d time=%.1f ms%s%s\n", ev->bytes,
-		    ev->from, ev->seq, ev->ttl, (double)ev->rtt_us / 1000.0,
-		    ev->dup ? " (DUP!)" : "", ev->bad_data ? " (wrong data)" : "");
+		probe_say(cli, "%zu bytes from %s: icmp_seq=%u ttl=%d time=%.1f ms%s%s\n",
+			  ev->bytes, ev->from, ev->seq, ev->ttl, (double)ev->rtt_us / 1000.0,
+			  ev->dup ? " (DUP!)" : "", ev->bad_data ? " (wrong data)" : "");
 		break;
 	case PING_EV_ICMP_ERR:
-		say(cli, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
+		probe_say(cli, "From %s icmp_seq=%u %s\n", ev->from, ev->seq, ev->text);
 		break;
 	case PING_EV_SEND_ERR:
-		say(cli, "sendto failed: %s\n", strerror(ev->sys_errno));
+		probe_say(cli, "sendto failed: %s\n", strerror(ev->sys_errno));
 		break;
 	case PING_EV_LOCAL_ERR:
-		say(cli, "local error: icmp_seq=%u %s\n", ev->seq, ev->text);
+		probe_say(cli, "local error: icmp_seq=%u %s\n", ev->seq, ev->text);
 		break;
 	}
 }
@@ -535,79 +463,28 @@ static void print_stats(struct cli *cli, const char *host, const struct ping_sta
 	char dups[48] = "";
 	if (st->dups)
 		snprintf(dups, sizeof dups, "%lu duplicates, ", st->dups);
-	say(cli, "\n--- %s ping statistics ---\n", host);
-	say(cli, "%lu packets transmitted, %lu packets received, %s%lu%% packet loss\n", st->sent,
-	    st->received, dups, loss);
+	probe_say(cli, "\n--- %s ping statistics ---\n", host);
+	probe_say(cli, "%lu packets transmitted, %lu packets received, %s%lu%% packet loss\n",
+		  st->sent, st->received, dups, loss);
 	if (st->received)
-		say(cli, "round-trip min/avg/max = %.1f/%.1f/%.1f ms\n",
-		    (double)st->rtt_min_us / 1000.0,
-		    (double)st->rtt_sum_us / (double)st->received / 1000.0,
-		    (double)st->rtt_max_us / 1000.0);
-}
-
-/* host -> dst: an address literal as is, else through system dns. */
-static int resolve(struct cli *cli, const char *host, int family, struct sockaddr_storage *dst)
-{
-	memset(dst, 0, sizeof *dst);
-	struct sockaddr_in *d4 = (struct sockaddr_in *)dst;
-	struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)dst;
-	if (family == AF_INET && inet_pton(AF_INET, host, &d4->sin_addr) == 1) {
-		d4->sin_family = AF_INET;
-		return 0;
-	}
-	if (family == AF_INET6 && inet_pton(AF_INET6, host, &d6->sin6_addr) == 1) {
-		d6->sin6_family = AF_INET6;
-		return 0;
-	}
-	unsigned char tmp[16];
-	char msg[400];
-	if (inet_pton(family == AF_INET ? AF_INET6 : AF_INET, host, tmp) == 1) {
-		snprintf(msg, sizeof msg, "%s is an %s address: use %s", host,
-			 family == AF_INET ? "IPv6" : "IPv4",
-			 family == AF_INET ? "execute ping6" : "execute ping");
-		return cli_fail(cli, -1, NULL, NULL, msg);
-	}
-	struct dns_server servers[4];
-	size_t n = diag_dns_servers(cli, servers, NULL);
-	if (n == 0) {
-		snprintf(msg, sizeof msg,
-			 "unknown host %s: no DNS server is configured (config system dns)", host);
-		return cli_fail(cli, -1, NULL, NULL, msg);
-	}
-	struct dns_answer *ans = calloc(1, sizeof *ans);
-	if (!ans)
-		return cli_fail(cli, -1, NULL, NULL, "out of memory");
-	enum dns_type type = family == AF_INET ? DNS_A : DNS_AAAA;
-	int rc = -1;
-	if (dns_query(servers, n, host, type, 2000, ans) == DNS_OK) {
-		for (size_t i = 0; i < ans->n && rc; i++)
-			if (ans->rec[i].type == type && ans->rec[i].addr.ss_family == family) {
-				*dst = ans->rec[i].addr;
-				rc = 0;
-			}
-	}
-	if (rc) {
-		snprintf(msg, sizeof msg, "unknown host %s: %s", host,
-			 ans->status == DNS_OK ? "no address in the answer"
-					       : dns_status_text(ans->status));
-		free(ans);
-		return cli_fail(cli, -1, NULL, NULL, msg);
-	}
-	free(ans);
-	return 0;
+		probe_say(cli, "round-trip min/avg/max = %.1f/%.1f/%.1f ms\n",
+			  (double)st->rtt_min_us / 1000.0,
+			  (double)st->rtt_sum_us / (double)st->received / 1000.0,
+			  (double)st->rtt_max_us / 1000.0);
 }
 
 static int do_ping(struct cli *cli, const struct cli_args *a, int family)
 {
 	const char *host = a->argv[0];
 	struct sockaddr_storage dst;
-	if (resolve(cli, host, family, &dst) < 0)
+	if (probe_resolve(cli, host, family, family == AF_INET ? "execute ping6" : "execute ping",
+			  &dst) < 0)
 		return -1;
 	char ip[INET6_ADDRSTRLEN];
-	addr_text((struct sockaddr *)&dst, ip, sizeof ip);
-	const struct ping_opts *o = cur_opts();
+	probe_addr_text((struct sockaddr *)&dst, ip, sizeof ip);
+	const struct ping_opts *o = cur_opts(family == AF_INET6);
 	cli_sigint = 0;
-	say(cli, "PING %s (%s): %u data bytes\n", host, ip, o->data_size);
+	probe_say(cli, "PING %s (%s): %u data bytes\n", host, ip, o->data_size);
 	struct ping_stats st;
 	char err[300];
 	if (ping_run(&dst, o, &cli_sigint, print_event, cli, &st, err, sizeof err) < 0)
@@ -628,25 +505,6 @@ int diag_ping6(struct cli *cli, const struct cli_args *a)
 }
 
 /* ---- ping-options ---------------------------------------------------------- */
-
-/* Seconds, with a fraction allowed (beyond the appliance, whose interval
- * is whole seconds), so tests and busy operators can go below one. */
-static bool parse_seconds(const char *v, unsigned *ms)
-{
-	char *end;
-	errno = 0;
-	double s = strtod(v, &end);
-	if (errno || end == v || *end || !(s >= 0.01) || s > 2147483.0)
-		return false;
-	*ms = (unsigned)(s * 1000.0 + 0.5);
-	return true;
-}
-
-static const char *check_seconds(const char *v)
-{
-	unsigned ms;
-	return parse_seconds(v, &ms) ? NULL : "is not a number of seconds from 0.01 to 2147483";
-}
 
 static int hexval(int c)
 {
@@ -726,7 +584,7 @@ const struct schema_attr diag_ping_opt_interval = {
 	.help = "Seconds between packets (default 1; fractions allowed).",
 	.type = SCHEMA_T_STRING,
 	.max = 16,
-	.check = check_seconds,
+	.check = probe_check_seconds,
 };
 const struct schema_attr diag_ping_opt_pattern = {
 	.name = "hex",
@@ -754,7 +612,7 @@ const struct schema_attr diag_ping_opt_timeout = {
 	.help = "Seconds to wait for replies (default 2; fractions allowed).",
 	.type = SCHEMA_T_STRING,
 	.max = 16,
-	.check = check_seconds,
+	.check = probe_check_seconds,
 };
 const struct schema_attr diag_ping_opt_tos = {
 	.name = "tos",
@@ -782,7 +640,7 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 {
 	const struct schema_attr *at = a->argattr[0];
 	const char *v = a->argv[0];
-	struct ping_opts *o = cur_opts();
+	struct ping_opts *o = cur_opts(a->opt & DIAG_PING_OPT_V6);
 
 	(void)cli;
 	if (at == &diag_ping_opt_data_size) {
@@ -790,7 +648,7 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	} else if (at == &diag_ping_opt_df_bit) {
 		o->df = !strcmp(v, "yes");
 	} else if (at == &diag_ping_opt_interval) {
-		parse_seconds(v, &o->interval_ms);
+		probe_parse_seconds(v, &o->interval_ms);
 	} else if (at == &diag_ping_opt_pattern) {
 		o->pattern_len = strlen(v) / 2;
 		for (size_t i = 0; i < o->pattern_len; i++)
@@ -801,7 +659,7 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	} else if (at == &diag_ping_opt_source) {
 		snprintf(o->source, sizeof o->source, "%s", v);
 	} else if (at == &diag_ping_opt_timeout) {
-		parse_seconds(v, &o->timeout_ms);
+		probe_parse_seconds(v, &o->timeout_ms);
 	} else if (at == &diag_ping_opt_tos) {
 		const struct schema_enum *e = schema_enum_find(at, v);
 		o->tos = e ? (unsigned)strtoul(e->data, NULL, 10) : 0;
@@ -813,50 +671,38 @@ int diag_ping_set_option(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static void print_seconds(char *buf, size_t len, unsigned ms)
-{
-	if (ms % 1000)
-		snprintf(buf, len, "%u.%03u", ms / 1000, ms % 1000);
-	else
-		snprintf(buf, len, "%u", ms / 1000);
-	/* 0.250 -> 0.25 */
-	size_t n = strlen(buf);
-	if (strchr(buf, '.'))
-		while (n && buf[n - 1] == '0')
-			buf[--n] = 0;
-}
-
 int diag_ping_view_settings(struct cli *cli, const struct cli_args *a)
 {
-	(void)a;
-	const struct ping_opts *o = cur_opts();
+	bool v6 = a->opt & DIAG_PING_OPT_V6;
+	const struct ping_opts *o = cur_opts(v6);
 	char timeout[24], interval[24], pattern[40] = "";
-	print_seconds(timeout, sizeof timeout, o->timeout_ms);
-	print_seconds(interval, sizeof interval, o->interval_ms);
+	probe_seconds_text(timeout, sizeof timeout, o->timeout_ms);
+	probe_seconds_text(interval, sizeof interval, o->interval_ms);
 	for (size_t i = 0; i < o->pattern_len; i++)
 		snprintf(pattern + 2 * i, sizeof pattern - 2 * i, "%02x", o->pattern[i]);
 	cli_out_printf(cli->out,
-		       "Ping Options:\n"
+		       "%s Options:\n"
 		       "Repeat Count: %u\n"
 		       "Data Size: %u\n"
 		       "Timeout: %s\n"
 		       "Interval: %s\n"
 		       "TTL: %u\n"
-		       "TOS: %u\n"
-		       "DF bit: %s\n"
+		       "TOS: %u\n",
+		       v6 ? "Ping6" : "Ping", o->count, o->data_size, timeout, interval, o->ttl,
+		       o->tos);
+	if (!v6) /* IPv6 routers never fragment: ping6-options has no df-bit */
+		cli_out_printf(cli->out, "DF bit: %s\n", o->df ? "set" : "unset");
+	cli_out_printf(cli->out,
 		       "Source Address: %s\n"
 		       "Pattern:%s%s\n"
 		       "Validate Reply: %s\n",
-		       o->count, o->data_size, timeout, interval, o->ttl, o->tos,
-		       o->df ? "set" : "unset", o->source, *pattern ? " " : "", pattern,
-		       o->validate ? "yes" : "no");
+		       o->source, *pattern ? " " : "", pattern, o->validate ? "yes" : "no");
 	return 0;
 }
 
 int diag_ping_reset(struct cli *cli, const struct cli_args *a)
 {
 	(void)cli;
-	(void)a;
-	ping_opts_default(cur_opts());
+	ping_opts_default(cur_opts(a->opt & DIAG_PING_OPT_V6));
 	return 0;
 }

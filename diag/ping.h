@@ -86,7 +86,11 @@ extern const struct schema_attr diag_ping_opt_data_size, diag_ping_opt_df_bit,
 
 int diag_ping(struct cli *cli, const struct cli_args *a);
 int diag_ping6(struct cli *cli, const struct cli_args *a);
-/* `execute ping-options <option> <value>`, for every option above. */
+/* Or'ed into cli_args.opt by the `ping6-options` keyword: the handlers
+ * below then work on ping6's options instead of ping's. */
+#define DIAG_PING_OPT_V6 (1u << 8)
+
+/* `execute ping[6]-options <option> <value>`, for every option above. */
 int diag_ping_set_option(struct cli *cli, const struct cli_args *a);
 int diag_ping_view_settings(struct cli *cli, const struct cli_args *a);
 int diag_ping_reset(struct cli *cli, const struct cli_args *a);

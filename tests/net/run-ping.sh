@@ -5,75 +5,12 @@
 # usage: run-ping.sh path/to/appsh      (exit 0 pass, 1 fail, 77 skip)
 set -u
 APPSH=${1:?usage: run-ping.sh path/to/appsh}
-[ -x "$APPSH" ] || { echo "FAIL: $APPSH is not executable"; echo "0 passed, 1 failed"; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
-for t in ip nft; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed (iproute2, nftables)"; exit 77; }
-done
-unset APPSH_STATE_DIR
+P=apg$$-
+# shellcheck source=tests/net/lib-topo.sh
+. "$(dirname "$0")/lib-topo.sh"
 
-P=apg$$- # unique namespace names
-C=${P}client R=${P}router S=${P}server
-T=$(mktemp -d)
-made=()
-cleanup() {
-	for ns in "${made[@]}"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-for ns in $C $R $S; do
-	ip netns add "$ns" || { echo "SKIP: cannot create network namespaces"; exit 77; }
-	made+=("$ns")
-	ip -n "$ns" link set lo up
-done
-set -e
-ip link add c0 netns $C type veth peer name r0 netns $R
-ip link add s0 netns $S type veth peer name r1 netns $R
-ip -n $C addr add 10.99.1.2/24 dev c0; ip -n $R addr add 10.99.1.1/24 dev r0
-ip -n $R addr add 10.99.2.1/24 dev r1; ip -n $S addr add 10.99.2.2/24 dev s0
-ip -n $C addr add fd99:1::2/64 dev c0 nodad; ip -n $R addr add fd99:1::1/64 dev r0 nodad
-ip -n $R addr add fd99:2::1/64 dev r1 nodad; ip -n $S addr add fd99:2::2/64 dev s0 nodad
-for l in $C:c0 $R:r0 $R:r1 $S:s0; do ip -n ${l%:*} link set ${l#*:} up; done
-ip -n $C route add default via 10.99.1.1; ip -n $S route add default via 10.99.2.1
-ip -n $C -6 route add default via fd99:1::1; ip -n $S -6 route add default via fd99:2::1
-ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-for ns in $C $R $S; do ip netns exec $ns sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0; done
-set +e
-# IPv6: wait for duplicate address detection on the link-local addresses.
-for _ in $(seq 50); do
-	busy=0
-	for ns in $C $R $S; do [ -n "$(ip -n $ns -6 addr show tentative)" ] && busy=1; done
-	[ $busy = 0 ] && break
-	sleep 0.1
-done
-
-pass=0 fail=0
-# run COMMANDS: one appsh session in the client namespace (fast options
-# first); output in $T/out, $T/err, status in $rc.
+# Fast options first.
 FAST=$'execute ping-options interval 0.1\nexecute ping-options timeout 0.5\n'
-run() {
-	local st
-	st=$(mktemp -d "$T/state.XXXXXX")
-	ip netns exec $C "$APPSH" --state-dir "$st" -c "$1" >"$T/out" 2>"$T/err"
-	rc=$?
-}
-check() { # name, then a command that must succeed
-	local name=$1; shift
-	if "$@"; then pass=$((pass + 1)); echo "PASS $name"
-	else
-		fail=$((fail + 1)); echo "FAIL $name"
-		sed 's/^/    out: /' "$T/out"; sed 's/^/    err: /' "$T/err"
-	fi
-}
-has() { grep -qxF -- "$1" "$T/out"; }
-re() { grep -qxE -- "$1" "$T/out"; }
-lacks() { ! grep -qE -- "$1" "$T/out"; }
-count() { test "$(grep -cE -- "$1" "$T/out")" = "$2"; }
 
 # 1. Success, the spec §8.4 format line by line.
 run "${FAST}execute ping 10.99.2.2"
@@ -124,7 +61,9 @@ check "ttl 1: Time to live exceeded" \
 	count '^From 10\.99\.1\.1 icmp_seq=[01] Time to live exceeded$' 2
 
 # 6. IPv6 on the same topology.
-run "${FAST}execute ping-options repeat-count 2
+# ping6 has its own options (ping6-options); ping's do not apply.
+run "${FAST//ping-/ping6-}execute ping-options repeat-count 4
+execute ping6-options repeat-count 2
 execute ping6 fd99:2::2"
 check "ping6: header" has "PING fd99:2::2 (fd99:2::2): 56 data bytes"
 check "ping6: replies, hop limit 63" \
@@ -210,6 +149,83 @@ execute ping-options source 10.99.1.2
 execute ping 10.99.2.2"
 check "pattern + validate-reply: clean replies" \
 	count '^64 bytes from 10\.99\.2\.2: icmp_seq=[01] ttl=63 time=[0-9.]+ ms$' 2
+
+# 12. The options on the wire: a capture in the client namespace, read
+# back with tcpdump -v (count, data-size, ttl, tos, df-bit; ping6's hop
+# limit and traffic class).
+if command -v tcpdump >/dev/null; then
+	# capture FILTER: starts tcpdump on c0 and waits until it listens.
+	capture() {
+		rm -f "$T/cap.pcap" "$T/cap.err"
+		ip netns exec $C tcpdump -i c0 -nn -U --immediate-mode -w "$T/cap.pcap" "$1" \
+			2>"$T/cap.err" &
+		cap_pid=$!
+		bg_pids+=("$cap_pid")
+		for _ in $(seq 100); do
+			grep -q 'listening on' "$T/cap.err" 2>/dev/null && return
+			sleep 0.05
+		done
+	}
+	# captured: stops the capture; its packets, verbose, in $T/wire.
+	captured() {
+		sleep 0.2
+		kill -INT "$cap_pid"
+		wait "$cap_pid" 2>/dev/null
+		tcpdump -r "$T/cap.pcap" -nn -v >"$T/wire" 2>/dev/null
+	}
+	wire() { grep -cE -- "$1" "$T/wire"; }
+
+	capture 'icmp'
+	run "${FAST}execute ping-options repeat-count 3
+execute ping-options data-size 100
+execute ping-options ttl 7
+execute ping-options tos lowdelay
+execute ping-options df-bit yes
+execute ping 10.99.2.2"
+	captured
+	check "wire: repeat-count 3 = 3 requests" test "$(wire 'ICMP echo request')" = 3
+	check "wire: data-size 100 = ICMP length 108" \
+		test "$(wire 'ICMP echo request, id [0-9]+, seq [0-9]+, length 108$')" = 3
+	check "wire: ttl 7, tos 0x10, DF set, IP length 128" \
+		test "$(wire '^[0-9:.]+ IP \(tos 0x10, ttl 7, id [0-9]+, offset 0, flags \[DF\], proto ICMP \(1\), length 128\)$')" = 3
+	check "wire: the replies came back" has "3 packets transmitted, 3 packets received, 0% packet loss"
+
+	capture 'icmp'
+	run "${FAST}execute ping-options repeat-count 2
+execute ping 10.99.2.2"
+	captured
+	check "wire: defaults: tos 0, ttl 64, no DF (both requests)" \
+		test "$(wire '^[0-9:.]+ IP \(tos 0x0, ttl 64, id [0-9]+, offset 0, flags \[none\], proto ICMP \(1\), length 84\)$')" = 2
+
+	# The datagram socket (no CAP_NET_RAW) sets them too.
+	if command -v setpriv >/dev/null; then
+		ip netns exec $C sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+		capture 'icmp'
+		st=$(mktemp -d "$T/state.XXXXXX")
+		ip netns exec $C setpriv --inh-caps=-all --bounding-set=-net_raw \
+			"$APPSH" --state-dir "$st" -c "${FAST}execute ping-options repeat-count 2
+execute ping-options ttl 9
+execute ping-options tos throughput
+execute ping-options df-bit yes
+execute ping 10.99.2.2" >"$T/out" 2>"$T/err"
+		captured
+		check "wire, datagram socket: ttl 9, tos 0x8, DF set" \
+			test "$(wire '^[0-9:.]+ IP \(tos 0x8, ttl 9, id [0-9]+, offset 0, flags \[DF\], proto ICMP \(1\), length 84\)$')" = 2
+		ip netns exec $C sysctl -qw net.ipv4.ping_group_range="1 0"
+	fi
+
+	capture 'icmp6 and ip6[40] == 128'
+	run "${FAST//ping-/ping6-}execute ping6-options repeat-count 2
+execute ping6-options data-size 200
+execute ping6-options ttl 9
+execute ping6-options tos reliability
+execute ping6 fd99:2::2"
+	captured
+	check "wire, ping6: 2 requests, class 0x4, hop limit 9, payload 208" \
+		test "$(wire '^[0-9:.]+ IP6 \(class 0x04, flowlabel 0x[0-9a-f]+, hlim 9, next-header ICMPv6 \(58\) payload length: 208\)')" = 2
+else
+	echo "SKIP wire checks: tcpdump not installed"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

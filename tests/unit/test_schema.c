@@ -47,6 +47,10 @@ static struct prefix_allow prefix_allow[] = {
 	 * `ping-options` from "ping6" and "ping-" on. */
 	{"grammar (top) execute", "ping", "ping-options"},
 	{"grammar (top) execute", "ping", "ping6"},
+	{"grammar (top) execute", "ping", "ping6-options"},
+	{"grammar (top) execute", "ping6", "ping6-options"},
+	{"grammar (top) execute", "traceroute", "traceroute-options"},
+	{"grammar (top) execute", "traceroute", "traceroute6"},
 };
 
 static bool quiet; /* while the lint is tested on bad input */
