@@ -9,7 +9,7 @@ need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqli
       libclang-rt-14-dev clang-format
       sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks libnet-ssleay-perl
       libauthen-sasl-perl postfix dnsmasq-base nftables
-      iproute2 iputils-ping util-linux
+      iproute2 iputils-ping util-linux tcpdump
       hyperfine time"
 missing=
 for p in $need; do
