@@ -20,6 +20,9 @@ static void list_devices(char *buf, size_t len)
 	if (pcap_findalldevs(&all, ebuf) != 0)
 		return;
 	for (pcap_if_t *d = all; d && o + 1 < len; d = d->next) {
+		/* Network interfaces only, not libpcap's other sources (dbus, nflog). */
+		if (strcmp(d->name, "any") != 0 && if_nametoindex(d->name) == 0)
+			continue;
 		int n = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", d->name);
 		if (n < 0 || (size_t)n >= len - o) {
 			buf[o] = '\0';
