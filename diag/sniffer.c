@@ -8,7 +8,7 @@
  * not one per packet, and a quiet link still shows each packet at once.
  * On a terminal every batch is flushed.  Ctrl-C (cli_sigint) ends the
  * capture with the footer; in a script, where nobody else catches SIGINT,
- * the sniffer catches it itself for as long as it runs.
+ * the sniffer catches it (and SIGTERM) itself for as long as it runs.
  */
 #include "diag/sniffer.h"
 
@@ -278,20 +278,29 @@ int diag_sniffer_packet(struct cli *cli, const struct cli_args *a)
 
 	cli_out_printf(cli->out, "interfaces=[%s]\nfilters=[%s]\n", intf, all ? "none" : filter);
 	fflush(stdout);
-	struct sigaction old, sa = {.sa_handler = on_sigint};
+	/* Ctrl-C, and in a script a plain kill, end the capture with the
+	 * footer (as tcpdump's statistics); only default handlers are replaced:
+	 * the terminal's own (cli/editline.c) already sets cli_sigint, and an
+	 * ignored SIGINT (a background job) stays ignored. */
+	static const int sigs[2] = {SIGINT, SIGTERM};
+	struct sigaction old[2], sa = {.sa_handler = on_sigint};
+	bool own[2];
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, NULL, &old);
-	bool own_handler = old.sa_handler == SIG_DFL;
-	if (own_handler)
-		sigaction(SIGINT, &sa, NULL);
+	for (int i = 0; i < 2; i++) {
+		sigaction(sigs[i], NULL, &old[i]);
+		own[i] = old[i].sa_handler == SIG_DFL;
+		if (own[i])
+			sigaction(sigs[i], &sa, NULL);
+	}
 	cli_sigint = 0;
 	gettimeofday(&s.fmt.start, NULL);
 
 	char loop_err[PCAP_ERRBUF_SIZE + 64] = "";
 	int lrc = capture_loop(&s, isatty(STDOUT_FILENO), loop_err, sizeof loop_err);
 
-	if (own_handler)
-		sigaction(SIGINT, &old, NULL);
+	for (int i = 0; i < 2; i++)
+		if (own[i])
+			sigaction(sigs[i], &old[i], NULL);
 	cli_sigint = 0;
 	struct pcap_stat st = {0};
 	pcap_stats(s.p, &st);
