@@ -14,6 +14,7 @@ LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 echo
 "$BENCH_DIR/bulk.sh"
 echo && "$BENCH_DIR/smtp.sh"
+echo && "$BENCH_DIR/sniffer.sh"
 
 echo
 echo "## Summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \

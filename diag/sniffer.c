@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/output.h"
@@ -31,7 +32,21 @@
 
 extern volatile sig_atomic_t cli_sigint; /* cli/script.c */
 
-enum { DEFAULT_FRAME = 65535, RING_BYTES = 8 << 20, IDLE_POLL_MS = 200 };
+/*
+ * Immediate mode makes libpcap use a ring of fixed-size frames, each as
+ * large as the frame size (64 KiB on an interface with offloads), so a
+ * large frame size leaves few slots and a burst overflows them.  When
+ * nothing past the headers is shown (verbosity 1 and 4, no file), 256
+ * bytes per packet are enough and the same ring holds some 30,000.
+ */
+enum {
+	FULL_FRAME = 65535,
+	HEADER_FRAME = 256,
+	RING_BYTES = 8 << 20,
+	BIG_RING_BYTES = 32 << 20,
+	IDLE_POLL_MS = 200,
+	BURST_NAP_US = 500,
+};
 
 static const char *check_intf(const char *v)
 {
@@ -78,7 +93,7 @@ const struct schema_attr diag_sniff_ts_arg = {
 };
 const struct schema_attr diag_sniff_frame_arg = {
 	.name = "frame-size",
-	.help = "Bytes kept of each packet (64-65535, default 65535).",
+	.help = "Bytes kept of each packet (64-65535; default 256 at verbose 1 and 4, else 65535).",
 	.type = SCHEMA_T_UINT,
 	.min = 64,
 	.max = 65535,
@@ -162,6 +177,7 @@ static void on_sigint(int sig)
 static int capture_loop(struct sniff *s, bool tty, char *err, size_t errlen)
 {
 	int fd = pcap_get_selectable_fd(s->p);
+	bool busy = false;
 	for (;;) {
 		if (cli_sigint || cli_out_quit(s->cli->out))
 			return 0;
@@ -175,6 +191,19 @@ static int capture_loop(struct sniff *s, bool tty, char *err, size_t errlen)
 		if (n > 0) {
 			if (tty)
 				fflush(stdout);
+			busy = true;
+			continue;
+		}
+		/*
+		 * Emptied the ring during a burst: in immediate mode poll() would
+		 * wake for every single packet, and the context switches would
+		 * cost more than the printing.  A short nap lets a batch gather
+		 * (at most BURST_NAP_US of delay, only while packets flow).
+		 */
+		if (busy) {
+			busy = false;
+			struct timespec nap = {0, BURST_NAP_US * 1000};
+			nanosleep(&nap, NULL);
 			continue;
 		}
 		/* Idle: everything so far onto the screen and into the file. */
@@ -218,7 +247,7 @@ int diag_sniffer_packet(struct cli *cli, const struct cli_args *a)
 {
 	const char *intf = a->argv[0], *filter = "none", *path = NULL;
 	struct sniff s = {.cli = cli};
-	unsigned frame = DEFAULT_FRAME;
+	unsigned frame = 0;
 	char err[PCAP_ERRBUF_SIZE + 1200];
 	uint8_t mac[6];
 	int rc = 0;
@@ -244,11 +273,14 @@ int diag_sniffer_packet(struct cli *cli, const struct cli_args *a)
 			path = v;
 	}
 	bool all = !*filter || !strcmp(filter, "none");
+	if (!frame)
+		frame = (s.fmt.verbose == 1 || s.fmt.verbose == 4) && !path ? HEADER_FRAME
+									    : FULL_FRAME;
 	struct capture_opts co = {
 		.ifname = intf,
 		.filter = all ? NULL : filter,
 		.snaplen = (int)frame,
-		.buffer_bytes = RING_BYTES,
+		.buffer_bytes = frame > 2048 ? BIG_RING_BYTES : RING_BYTES,
 		.promisc = true,
 	};
 	enum capture_error kind;
