@@ -93,7 +93,7 @@ const struct schema_attr diag_sniff_ts_arg = {
 };
 const struct schema_attr diag_sniff_frame_arg = {
 	.name = "frame-size",
-	.help = "Bytes kept of each packet (64-65535; default 256 at verbose 1 and 4, else 65535).",
+	.help = "Bytes kept of each packet; default 256 at verbose 1 and 4, else 65535.",
 	.type = SCHEMA_T_UINT,
 	.min = 64,
 	.max = 65535,
