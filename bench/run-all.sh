@@ -16,6 +16,7 @@ echo
 echo && "$BENCH_DIR/smtp.sh"
 echo && "$BENCH_DIR/maild.sh"
 echo && "$BENCH_DIR/ping.sh"
+echo && "$BENCH_DIR/sniffer.sh"
 
 echo
 echo "## Summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \

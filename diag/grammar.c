@@ -14,6 +14,7 @@
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
 #include "diag/ping.h"
+#include "diag/sniffer.h"
 #include "diag/traceroute.h"
 
 /* ---- diagnose debug --------------------------------------------------- */
@@ -100,10 +101,76 @@ static const struct cli_node test[] = {
 	{0},
 };
 
+/* ---- diagnose sniffer packet ------------------------------------------ */
+
+/* <interface> ['<filter>' [<verbose> [<count> [<tsformat> [<frame-size>]
+ * [write <file>]]]]]: every argument after the interface may be left off. */
+static const struct cli_node sniff_file[] = {
+	{.slot = CLI_ARG, .arg = &diag_sniff_file_arg, .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_write[] = {
+	{.word = "write", .help = "Also write the packets to a pcap file.", .next = sniff_file},
+	{0},
+};
+
+static const struct cli_node sniff_ts[] = {
+	{.word = "write", .help = "Also write the packets to a pcap file.", .next = sniff_file},
+	{.slot = CLI_ARG,
+	 .arg = &diag_sniff_frame_arg,
+	 .next = sniff_write,
+	 .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_count[] = {
+	{.slot = CLI_ARG, .arg = &diag_sniff_ts_arg, .next = sniff_ts, .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_verbose[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_sniff_count_arg,
+	 .next = sniff_count,
+	 .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_filter[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_sniff_verbose_arg,
+	 .next = sniff_verbose,
+	 .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_intf[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_sniff_filter_arg,
+	 .next = sniff_filter,
+	 .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniff_packet[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_sniff_intf_arg,
+	 .next = sniff_intf,
+	 .run = diag_sniffer_packet},
+	{0},
+};
+
+static const struct cli_node sniffer[] = {
+	{.word = "packet", .help = "Capture and show packets.", .next = sniff_packet},
+	{0},
+};
+
 /* ---- diagnose --------------------------------------------------------- */
 
 const struct cli_node diag_diagnose[] = {
 	{.word = "debug", .help = "Debug console settings.", .next = debug},
+	{.word = "sniffer", .help = "Packet sniffer.", .next = sniffer},
 	{.word = "test", .help = "Test facility.", .next = test},
 	{0},
 };

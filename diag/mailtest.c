@@ -22,6 +22,7 @@
 #include "diag/debug.h"
 #include "diag/dns.h"
 #include "diag/dnsconf.h"
+#include "diag/evidence.h"
 #include "diag/mailcfg.h"
 #include "smtp/message.h"
 #include "smtp/smtp.h"
@@ -59,7 +60,10 @@ const struct schema_attr diag_mail_timeout_arg = {
 
 struct test {
 	struct cli *cli;
-	const char *layer; /* where a failure is reported */
+	const char *layer;   /* where a failure is reported */
+	struct evidence *ev; /* the capture while connecting, or NULL */
+	size_t attempt;	     /* the address being connected to */
+	char seen[300];	     /* what the packets showed for the last failed attempt */
 };
 
 static void say(struct test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -260,6 +264,15 @@ static void on_progress(void *arg, enum smtp_stage stage, const char *info)
 	    : stage >= SMTP_MAIL   ? smtp_stage_name(stage)
 				   : layer_of(stage),
 	    info);
+	if (stage != SMTP_CONNECT)
+		return;
+	/* One progress line per address tried, in order: after a failed
+	 * attempt, what the packets showed about it. */
+	if (t->ev && strncmp(info, "connected to ", 13) != 0) {
+		evidence_describe(t->ev, t->attempt, t->seen, sizeof t->seen);
+		say(t, "TCP: on the wire: %s", t->seen);
+	}
+	t->attempt++;
 }
 
 static void on_transcript(void *arg, char dir, bool tls, const char *line)
@@ -371,7 +384,20 @@ static int dialogue(struct test *t, const struct diag_mailcfg *e, const char *id
 	cfg.helo_name = host;
 	for (int i = 0; i < SMTP_STAGES; i++)
 		cfg.timeout_ms[i] = timeout_ms;
-	if (smtp_open(&cfg, &s, &err) != 0)
+	/* Watch the packets while connecting; without the privilege to
+	 * capture, say so once and test without them. */
+	bool denied;
+	char why[400];
+	t->ev = evidence_start(addrs, naddrs, (uint16_t)e->port, &denied, why, sizeof why);
+	if (!t->ev && denied)
+		say(t, "TCP: packet capture not permitted (it needs root or CAP_NET_RAW): testing "
+		       "without it");
+	else if (!t->ev)
+		say(t, "TCP: no packet capture (%s): testing without it", why);
+	int open_rc = smtp_open(&cfg, &s, &err);
+	evidence_stop(t->ev);
+	t->ev = NULL;
+	if (open_rc != 0)
 		goto failed;
 	msg = smtp_message_build(from, &to, 1, "appsh mail server test",
 				 "This is a test message sent by `diagnose test connection "
@@ -396,11 +422,16 @@ failed:
 		say(t, "%s", ""); /* after the terminal's ^C */
 		return verdict(t, 5, "interrupted", "run the test again");
 	}
+	char reason[sizeof err.detail + sizeof t->seen + 4];
+	if (err.stage == SMTP_CONNECT && *t->seen)
+		snprintf(reason, sizeof reason, "%s; %s", err.detail, t->seen);
+	else
+		snprintf(reason, sizeof reason, "%s", err.detail);
 	return verdict(t,
 		       err.stage == SMTP_AUTH	    ? 6
 		       : err.stage <= SMTP_GREETING ? 3
 						    : 5,
-		       err.detail, hint_for(&err, e));
+		       reason, hint_for(&err, e));
 }
 
 int diag_mailserver_test(struct cli *cli, const struct cli_args *a)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run-fuzz.sh - runs the libFuzzer targets briefly, each on a copy of its
 # seed corpus: fuzz_cli (tokenizer and walker) for about 20 s, fuzz_reply
-# (SMTP reply parser and EHLO reader) for about 10 s (`make fuzz` runs
+# (SMTP reply parser and EHLO reader) and fuzz_sniff (the sniffer's packet
+# decoder) for about 10 s each (`make fuzz` runs
 # fuzz_cli for 10 min).
 #
 # The fuzz build is separate (clang, build-fuzz/, made by `make test-build`);
@@ -83,6 +84,8 @@ run_fuzzer fuzz_cli "$APPSH_SRC/fuzz/corpus" 20
 # Inputs up to 16 KB: room for a reply of several 2048-byte lines, whose
 # text (4 KB) is cut, and for the 100-line limit.
 run_fuzzer fuzz_reply "$APPSH_SRC/fuzz/corpus-reply" 10 -max_len=16384
+# Packets up to a jumbo frame's size.
+run_fuzzer fuzz_sniff "$APPSH_SRC/fuzz/corpus-sniff" 10 -max_len=9100
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$RC" -eq 0 ]

@@ -132,6 +132,7 @@ CASES=$SMTP_TMP/cases
 mkdir -p "$CASES"
 AUTH=$(printf 'set auth enable\nset user %s\nset passwd %s' "$USER_NAME" "$PW")
 DNS_SETS=''
+WRAP=() # a command appsh runs under (setpriv, to take a privilege away)
 FROM=alerts@example.test TO=ops@example.test
 
 # mt CASE SETTINGS ARGS...: the test of entry "1" (SETTINGS: set lines), run
@@ -151,7 +152,7 @@ diagnose debug enable
 diagnose test connection mailserver 1 $*"
 	LAST=$(printf '%s\n' "$script" | wc -l)
 	t0=${EPOCHREALTIME/./}
-	inC "$APPSH" --state-dir "$st" -c "$script" >"$CASES/$c.out" 2>"$CASES/$c.err"
+	inC "${WRAP[@]}" "$APPSH" --state-dir "$st" -c "$script" >"$CASES/$c.out" 2>"$CASES/$c.err"
 	RC=$?
 	MS=$(((${EPOCHREALTIME/./} - t0) / 1000))
 	OUT=$(cat "$CASES/$c.out")
@@ -238,8 +239,9 @@ verdict "port 25 with AUTH, through the router: delivered, authenticated"
 ip -n "$NS_C" link set c0 down
 mt if-down "$SERVER25
 set secure-option default" $FROM $TO 3
-failed TCP "^Network is unreachable$" "routing table" 3
+failed TCP "^Network is unreachable; no SYN left this host " "routing table" 3
 has_re "^TCP: ${IP_S//./\\.}:25: Network is unreachable after [0-9]+ ms$"
+has "TCP: on the wire: no SYN left this host (the connection failed before sending: check the routing table)"
 in_range "$MS" 0 1000 || problem "took $MS ms: an unreachable network is known at once"
 verdict "example 1: the client's interface is down: FAILED at TCP, network unreachable"
 ip -n "$NS_C" link set c0 up
@@ -250,6 +252,9 @@ mt no-route "set server 10.99.3.2
 set port 25
 set secure-option default" $FROM $TO 3
 failed TCP "unreachable|No route to host" "routing table" 3
+# The capture names the router's ICMP error, in the TCP line and the verdict.
+has "TCP: on the wire: ICMP net unreachable from $IP_RC (the router has no route)"
+has_re "^Result: FAILED at TCP: .*; ICMP net unreachable from ${IP_RC//./\\.} \(the router has no route\)$"
 in_range "$MS" 0 1000 || problem "took $MS ms: the router's ICMP error should end it at once"
 verdict "example 1: the router has no route to the server's network: FAILED at TCP, unreachable"
 
@@ -271,6 +276,11 @@ mt dropped "$SERVER25
 set secure-option default" $FROM $TO 3
 failed TCP "no answer" "firewall" 3
 has_re "^TCP: ${IP_S//./\\.}:25: no answer \(timed out\) after [0-9]+ ms$"
+# The capture saw the SYNs go out unanswered, and ping still works.
+has_re "^TCP: on the wire: [0-9]+ SYN sent, no reply \(a firewall or routing drop; ping to the host: ok\)$"
+has_re "^Result: FAILED at TCP: no answer in time; [0-9]+ SYN sent, no reply \(a firewall or routing drop; ping to the host: ok\)$"
+seen=$(sed -n 's/^TCP: on the wire: \([0-9]*\) SYN sent.*/\1/p' <<<"$OUT")
+[ "${seen:-0}" -ge 2 ] || problem "the capture saw ${seen:-0} SYNs, want at least 2 (retransmissions)"
 in_range "$MS" 2900 6000 || problem "took $MS ms, want about the 3 s timeout"
 # The SYN was sent again and again, and never answered.
 syns=$(inR nft list chain inet appsh_test forward | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
@@ -283,9 +293,27 @@ inR nft delete table inet appsh_test
 mt rst "set server $IP_S
 set port 26
 set secure-option none" $FROM $TO 3
-failed TCP "^Connection refused$" "nothing listens on that port" 3
+failed TCP "^Connection refused; SYN answered by RST \(nothing listening on port 26\)$" \
+	"nothing listens on that port" 3
+has "TCP: on the wire: SYN answered by RST (nothing listening on port 26)"
 in_range "$MS" 0 1000 || problem "took $MS ms: a RST ends it at once"
 verdict "nothing listening on the server: connection refused"
+
+# Without CAP_NET_RAW there is no capture: one line says so, the test goes on.
+if command -v setpriv >/dev/null; then
+	WRAP=(setpriv --bounding-set -net_raw)
+	mt rst-nocap "set server $IP_S
+set port 26
+set secure-option none" $FROM $TO 3
+	WRAP=()
+	failed TCP "^Connection refused$" "nothing listens on that port" 3
+	has "TCP: packet capture not permitted (it needs root or CAP_NET_RAW): testing without it"
+	[ "$(grep -c 'capture' <<<"$OUT")" = 1 ] || problem "the missing capture is not said in exactly one line"
+	grep -q 'on the wire' <<<"$OUT" && problem "packet evidence shown without a capture"
+	verdict "no CAP_NET_RAW: the test says in one line that it cannot capture, and goes on"
+else
+	echo "SKIP no-capture case: setpriv not installed (package util-linux)"
+fi
 
 # ---- DNS behind the router ----------------------------------------------------------
 DNSMASQ=/usr/sbin/dnsmasq

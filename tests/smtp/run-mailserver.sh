@@ -633,7 +633,14 @@ verdict "greeting 421: FAILED at greeting with the server's words"
 mt refused "set server 127.0.0.1
 set port $(free_port)
 set secure-option none" $FROM $TO 3
-failed refused TCP "^Connection refused$" "nothing listens on that port" 3
+# As root the test captures the packets and names the RST (diag/evidence.c).
+if [ "$(id -u)" = 0 ]; then
+	failed refused TCP "^Connection refused; SYN answered by RST \(nothing listening on port [0-9]+\)$" \
+		"nothing listens on that port" 3
+	has_re "^TCP: on the wire: SYN answered by RST \(nothing listening on port [0-9]+\)$"
+else
+	failed refused TCP "^Connection refused$" "nothing listens on that port" 3
+fi
 has_re "^TCP: 127\.0\.0\.1:[0-9]+: Connection refused after [0-9]+ ms$"
 verdict "nothing listening: connection refused"
 
