@@ -13,6 +13,7 @@
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
 #include "diag/ping.h"
+#include "diag/session.h"
 
 /* ---- diagnose debug --------------------------------------------------- */
 
@@ -85,11 +86,70 @@ static const struct cli_node test[] = {
 	{0},
 };
 
+/* ---- diagnose system admin-session -------------------------------------- */
+
+static const struct cli_node audit_since[] = {
+	{.slot = CLI_ARG, .arg = &diag_audit_since_arg, .run = diag_session_audit},
+	{0},
+};
+
+static const struct cli_node audit_after_admin[] = {
+	{.word = "since", .help = "Only from a time on.", .next = audit_since},
+	{0},
+};
+
+static const struct cli_node audit_admin[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_audit_admin_arg,
+	 .table = "system admin user",
+	 .next = audit_after_admin,
+	 .run = diag_session_audit},
+	{0},
+};
+
+static const struct cli_node audit_filters[] = {
+	{.word = "admin", .help = "Only one administrator's rows.", .next = audit_admin},
+	{.word = "since", .help = "Only from a time on.", .next = audit_since},
+	{0},
+};
+
+static const struct cli_node session_kill[] = {
+	{.slot = CLI_ARG, .arg = &diag_session_id_arg, .run = diag_session_kill},
+	{0},
+};
+
+static const struct cli_node admin_session[] = {
+	{.word = "audit",
+	 .help = "Show the audit trail: commits, logins, refusals, kills.",
+	 .next = audit_filters,
+	 .run = diag_session_audit,
+	 .perm = CLI_PERM_ADMIN_READ},
+	{.word = "kill",
+	 .help = "End another administrator's session.",
+	 .next = session_kill,
+	 .perm = CLI_PERM_ADMIN_WRITE},
+	{.word = "list",
+	 .help = "List the administrators' sessions.",
+	 .run = diag_session_list,
+	 .perm = CLI_PERM_ADMIN_READ},
+	{.word = "status", .help = "Show this session.", .run = diag_session_status},
+	{0},
+};
+
+static const struct cli_node diag_system[] = {
+	{.word = "admin-session", .help = "Administrator sessions.", .next = admin_session},
+	{0},
+};
+
 /* ---- diagnose --------------------------------------------------------- */
 
 const struct cli_node diag_diagnose[] = {
-	{.word = "debug", .help = "Debug console settings.", .next = debug},
-	{.word = "test", .help = "Test facility.", .next = test},
+	{.word = "debug",
+	 .help = "Debug console settings.",
+	 .next = debug,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.word = "system", .help = "System facility.", .next = diag_system},
+	{.word = "test", .help = "Test facility.", .next = test, .perm = CLI_PERM_DIAG_WRITE},
 	{0},
 };
 
@@ -217,15 +277,29 @@ static const struct cli_node ping_options[] = {
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
-	{.word = "certificate", .help = "Certificate operations.", .next = certificate},
+	{.word = "certificate",
+	 .help = "Certificate operations.",
+	 .next = certificate,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
 	{.word = "nslookup",
 	 .help = "Look up a name's A and AAAA records (config system dns, or the server given).",
-	 .next = nslookup_name},
+	 .next = nslookup_name,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "nslookup-mx",
 	 .help = "Look up a domain's MX records (config system dns, or the server given).",
-	 .next = nslookup_mx_name},
-	{.word = "ping", .help = "Send ICMP echo requests to a host.", .next = ping_host},
-	{.word = "ping-options", .help = "Set or show the options of ping.", .next = ping_options},
-	{.word = "ping6", .help = "Send ICMPv6 echo requests to a host.", .next = ping6_host},
+	 .next = nslookup_mx_name,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping",
+	 .help = "Send ICMP echo requests to a host.",
+	 .next = ping_host,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping-options",
+	 .help = "Set or show the options of ping.",
+	 .next = ping_options,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping6",
+	 .help = "Send ICMPv6 echo requests to a host.",
+	 .next = ping6_host,
+	 .perm = CLI_PERM_DIAG_READ},
 	{0},
 };
