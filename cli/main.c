@@ -20,6 +20,25 @@
 
 int cli_interactive(struct cli *cli);
 
+/* LeakSanitizer stops the process's threads with ptrace, which a
+ * set-group-ID (hence non-dumpable) process forbids, and it cannot read
+ * ASAN_OPTIONS there either: such runs of a sanitizer build skip the leak
+ * check (AddressSanitizer and UBSan still run). */
+#if defined(__SANITIZE_ADDRESS__)
+#define APPSH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define APPSH_ASAN 1
+#endif
+#endif
+#ifdef APPSH_ASAN
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+	return getegid() != getgid() ? "detect_leaks=0" : "";
+}
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: appsh [--state-dir DIR] [--admin NAME] [--login] [-e] [-c COMMANDS]\n"

@@ -147,6 +147,7 @@ check "super, pty: exit 0" test $rc = 0
 check "super, pty: the prompt" has "appsh # "
 check "super, pty: the config shell prompt" has "appsh (1) # "
 as $SA 'get system mail 1'
+check "super: get exits 0" test $rc = 0
 check "super: get shows the change" has "server        : new.example.com"
 check "super: port changed" has "port          : 587"
 as $SA 'nosuchcommand'
