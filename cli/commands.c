@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/perm.h"
 #include "cli/render.h"
 #include "cli/walk.h"
 #include "diag/diag.h"
@@ -215,6 +216,9 @@ static int show_tree(struct cli *cli, const struct schema_node *node, const char
 	int rc = 0;
 	for (const struct schema_node *const *c = node->children; c && *c && !rc; c++) {
 		char sub[256];
+		/* What the profile may not read is left out, as from `?`. */
+		if (!cli_perm_path_allows(cli, *c, schema_area_of(path), false))
+			continue;
 		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? " " : "", (*c)->name);
 		if ((*c)->kind == SCHEMA_CONTAINER)
 			rc = show_tree(cli, *c, sub, full);
@@ -487,12 +491,21 @@ const struct cli_node cli_grammar[] = {
 	 .help = "End and discard last config.",
 	 .modes = CLI_MODE_SHELL,
 	 .run = cmd_abort},
-	{.word = "clone", .help = "Clone table entry.", .modes = CLI_MODE_TABLE, .next = key_clone},
-	{.word = "config", .help = "Configure object.", .modes = CLI_MODE_TOP, .next = config_path},
+	{.word = "clone",
+	 .help = "Clone table entry.",
+	 .modes = CLI_MODE_TABLE,
+	 .next = key_clone,
+	 .perm = CLI_PERM_CFG_WRITE},
+	{.word = "config",
+	 .help = "Configure object.",
+	 .modes = CLI_MODE_TOP,
+	 .next = config_path,
+	 .perm = CLI_PERM_CFG_READ},
 	{.word = "delete",
 	 .help = "Delete table entry.",
 	 .modes = CLI_MODE_TABLE,
-	 .next = key_delete},
+	 .next = key_delete,
+	 .perm = CLI_PERM_CFG_WRITE},
 	{.word = "diagnose",
 	 .help = "Diagnose facility.",
 	 .modes = CLI_MODE_TOP,
@@ -500,7 +513,8 @@ const struct cli_node cli_grammar[] = {
 	{.word = "edit",
 	 .help = "Create or edit table entry.",
 	 .modes = CLI_MODE_TABLE,
-	 .next = key_edit},
+	 .next = key_edit,
+	 .perm = CLI_PERM_CFG_READ},
 	{.word = "end",
 	 .help = "End and save last config.",
 	 .modes = CLI_MODE_SHELL,
@@ -513,8 +527,13 @@ const struct cli_node cli_grammar[] = {
 	{.word = "get",
 	 .help = "Get dynamic and system information.",
 	 .modes = CLI_MODE_TOP,
-	 .next = get_path},
-	{.word = "get", .help = "Get configuration.", .modes = CLI_MODE_SHELL, .run = cmd_get_here},
+	 .next = get_path,
+	 .perm = CLI_PERM_CFG_READ},
+	{.word = "get",
+	 .help = "Get configuration.",
+	 .modes = CLI_MODE_SHELL,
+	 .run = cmd_get_here,
+	 .perm = CLI_PERM_CFG_READ},
 	{.word = "next",
 	 .help = "Configure next table entry.",
 	 .modes = CLI_MODE_ENTRY,
@@ -522,22 +541,34 @@ const struct cli_node cli_grammar[] = {
 	{.word = "purge",
 	 .help = "Purge all table entries.",
 	 .modes = CLI_MODE_TABLE,
-	 .run = cmd_purge},
+	 .run = cmd_purge,
+	 .perm = CLI_PERM_CFG_WRITE},
 	{.word = "rename",
 	 .help = "Rename table entry.",
 	 .modes = CLI_MODE_TABLE,
-	 .next = key_rename},
-	{.word = "set", .help = "Modify value.", .modes = M_SET, .next = set_attr},
+	 .next = key_rename,
+	 .perm = CLI_PERM_CFG_WRITE},
+	{.word = "set",
+	 .help = "Modify value.",
+	 .modes = M_SET,
+	 .next = set_attr,
+	 .perm = CLI_PERM_CFG_WRITE},
 	{.word = "show",
 	 .help = "Show configuration.",
 	 .modes = CLI_MODE_TOP,
 	 .next = show_args,
-	 .run = cmd_show},
+	 .run = cmd_show,
+	 .perm = CLI_PERM_CFG_READ},
 	{.word = "show",
 	 .help = "Show configuration.",
 	 .modes = CLI_MODE_SHELL,
 	 .next = show_here_args,
-	 .run = cmd_show_here},
-	{.word = "unset", .help = "Set to default value.", .modes = M_SET, .next = unset_attr},
+	 .run = cmd_show_here,
+	 .perm = CLI_PERM_CFG_READ},
+	{.word = "unset",
+	 .help = "Set to default value.",
+	 .modes = M_SET,
+	 .next = unset_attr,
+	 .perm = CLI_PERM_CFG_WRITE},
 	{0},
 };

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "cli/cli.h"
+#include "cli/login.h"
 #include "diag/fazmaild.h"
 
 static volatile sig_atomic_t interrupted;
@@ -46,48 +49,6 @@ static char *prompt(EditLine *el)
 	else
 		snprintf(prompt_buf, sizeof prompt_buf, "%s (%s) # ", host, cli->node->name);
 	return prompt_buf;
-}
-
-/*
- * The line reader while fazmaild's debug lines are watched: waits on the
- * terminal and the daemon at once, prints the daemon's lines above the
- * prompt and redraws the prompt with what was being typed.
- */
-static int read_watching(EditLine *el, wchar_t *wc)
-{
-	static mbstate_t mbs;
-	for (;;) {
-		int retry, wfd = diag_fazmaild_watch_fd(&retry);
-		struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-				      {.fd = wfd, .events = POLLIN}};
-		int n = poll(p, wfd >= 0 ? 2 : 1, retry);
-		if (n < 0 && errno == EINTR && !interrupted)
-			continue;
-		if (n < 0)
-			return -1; /* Ctrl-C: el_gets gives up the line */
-		if (wfd >= 0 && p[1].revents) {
-			fputs("\r\033[K", stdout);
-			diag_fazmaild_watch_read();
-			el_set(el, EL_REFRESH);
-			continue;
-		}
-		if (!(p[0].revents))
-			continue;
-		char c;
-		ssize_t got = read(STDIN_FILENO, &c, 1);
-		if (got < 0 && errno == EINTR && !interrupted)
-			continue;
-		if (got <= 0)
-			return (int)got;
-		size_t k = mbrtowc(wc, &c, 1, &mbs);
-		if (k == (size_t)-2)
-			continue; /* more bytes of one character to come */
-		if (k == (size_t)-1) {
-			memset(&mbs, 0, sizeof mbs);
-			*wc = (unsigned char)c;
-		}
-		return 1;
-	}
 }
 
 /* `?` and TAB: both ask the walker about the text before the cursor. */
@@ -136,10 +97,86 @@ static unsigned char on_key(EditLine *el, int ch)
 	return rc;
 }
 
+static time_t last_key; /* when the admin last typed something */
+static long idle_limit; /* seconds: system global admin-timeout */
+static bool timed_out;	/* the session ended for idleness */
+
+static void read_timeout(struct cli *cli)
+{
+	const struct schema_node *g = schema_lookup("system global");
+	char *t = cli_object_value(cli, "system global", g, "admin-timeout");
+	idle_limit = t ? strtol(t, NULL, 10) * 60 : 0;
+	free(t);
+}
+
+/*
+ * libedit's character reader, replaced so that waiting for a key wakes
+ * every second: an idle session ends after admin-timeout, and a session
+ * that another admin killed notices.  While fazmaild's debug lines are
+ * watched it waits on the daemon too, prints its lines above the prompt
+ * and redraws the prompt with what was being typed.  Returning 0 is end
+ * of input.
+ */
+static int read_char(EditLine *el, wchar_t *wc)
+{
+	static mbstate_t mbs;
+	struct cli *cli;
+	el_get(el, EL_CLIENTDATA, &cli);
+	for (;;) {
+		int retry, wfd = diag_fazmaild_watch_fd(&retry);
+		struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+				      {.fd = wfd, .events = POLLIN}};
+		int rc = poll(p, wfd >= 0 ? 2 : 1, retry >= 0 && retry < 1000 ? retry : 1000);
+		if (rc < 0 && errno == EINTR && !interrupted)
+			continue; /* e.g. SIGWINCH */
+		if (rc < 0)
+			return -1; /* Ctrl-C: el_gets gives up the line */
+		if (wfd >= 0 && p[1].revents) {
+			fputs("\r\033[K", stdout);
+			diag_fazmaild_watch_read();
+			el_set(el, EL_REFRESH);
+			continue;
+		}
+		if (!p[0].revents) {
+			if (idle_limit > 0 && time(NULL) - last_key >= idle_limit) {
+				timed_out = true;
+				return 0;
+			}
+			if (cli_login_killed(cli))
+				return 0;
+			continue;
+		}
+		char c;
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR && !interrupted)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		last_key = time(NULL);
+		size_t k = mbrtowc(wc, &c, 1, &mbs);
+		if (k == (size_t)-2)
+			continue; /* more bytes of this character to come */
+		if (k == (size_t)-1) {
+			memset(&mbs, 0, sizeof mbs);
+			*wc = (unsigned char)c;
+		}
+		return 1;
+	}
+}
+
 static void history_path(struct cli *cli, char *buf, size_t len)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	snprintf(buf, len, "%s/history-%s", cli->statedir, pw ? pw->pw_name : "unknown");
+}
+
+/* An admin's history is theirs alone, also in the group-shared directory. */
+static void save_history(History *hist, const char *path)
+{
+	HistEvent ev;
+	mode_t old = umask(077);
+	history(hist, &ev, H_SAVE, path);
+	umask(old);
 }
 
 /* Pages output with --More-- when `system global console-output` is more. */
@@ -186,16 +223,14 @@ int cli_interactive(struct cli *cli)
 	el_wset(el, EL_ADDFN, L"appsh-help", L"List or complete what may come next", on_key);
 	el_set(el, EL_BIND, "?", "appsh-help", NULL);
 	el_set(el, EL_BIND, "^I", "appsh-help", NULL);
+	el_set(el, EL_GETCFN, read_char);
+	last_key = time(NULL);
+	read_timeout(cli);
 
 	while (!cli->done) {
 		int count;
 		interrupted = 0;
 		errno = 0; /* a stale EINTR from an earlier Ctrl-C must not look like one */
-		int retry;
-		if (diag_fazmaild_watch_fd(&retry) >= 0 || retry >= 0)
-			el_set(el, EL_GETCFN, read_watching);
-		else
-			el_set(el, EL_GETCFN, EL_BUILTIN_GETCFN);
 		const char *line = el_gets(el, &count);
 		if (!line && (interrupted || errno == EINTR)) {
 			/* Ctrl-C: abandon the line (and a multi-line value). */
@@ -207,8 +242,11 @@ int cli_interactive(struct cli *cli)
 			el_reset(el);
 			continue;
 		}
-		if (!line) { /* Ctrl-D */
+		if (!line) { /* Ctrl-D, idle timeout, or killed */
 			printf("\n");
+			if (timed_out)
+				fprintf(stderr, "appsh: idle for %ld minutes: session ended\n",
+					idle_limit / 60);
 			break;
 		}
 		size_t len = strlen(line);
@@ -239,11 +277,12 @@ int cli_interactive(struct cli *cli)
 		setup_pager(cli);
 		cli_run_line(cli, acc, acclen, &secret, &understood);
 		cli_flush_errors(cli, "");
+		read_timeout(cli);
 		/* Lines that name a secret, or that did not parse (a mistyped
 		 * `set passwd` could hold one), never reach the history file. */
 		if (understood && !secret && acclen && !memchr(acc, '\n', acclen)) {
 			history(hist, &ev, H_ENTER, acc);
-			history(hist, &ev, H_SAVE, hpath);
+			save_history(hist, hpath);
 		}
 		free(acc);
 		acc = NULL;
@@ -252,7 +291,7 @@ int cli_interactive(struct cli *cli)
 	free(acc);
 	if (cli->mode != CLI_MODE_TOP && cli_session_dirty(cli))
 		fprintf(stderr, "uncommitted changes in 'config %s' discarded\n", cli->path);
-	history(hist, &ev, H_SAVE, hpath);
+	save_history(hist, hpath);
 	history_end(hist);
 	el_end(el);
 	return 0;

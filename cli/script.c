@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/login.h"
 #include "diag/fazmaild.h"
 #include "store/store.h"
 
@@ -367,6 +368,12 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 		}
 		if (!acc && blank_or_comment(line, len))
 			continue;
+		/* A registered session (a login) ends when an admin kills it. */
+		if (!acc && cli->admin.session && !store_in_transaction(cli->st) &&
+		    cli_login_killed(cli)) {
+			status = 1;
+			break;
+		}
 		if (!acc && len && line[len - 1] == '\t') {
 			script_complete(cli, line, len - 1);
 			continue;

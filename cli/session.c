@@ -2,11 +2,15 @@
 /* session.c - config shell state, the staged candidate and its commit. */
 #include "cli/session.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cli/perm.h"
 #include "store/secret.h"
+#include "store/statedir.h"
 #include "store/store.h"
 
 int cli_session_open(struct cli *cli, const char *statedir, char *err, size_t errlen)
@@ -17,7 +21,18 @@ int cli_session_open(struct cli *cli, const char *statedir, char *err, size_t er
 	cli->mode = CLI_MODE_TOP;
 	cli->tty_fd = -1;
 	snprintf(cli->statedir, sizeof cli->statedir, "%s", statedir);
+	cli_perm_all(cli);
+	snprintf(cli->admin.source, sizeof cli->admin.source, "console");
+	snprintf(cli->admin.kind, sizeof cli->admin.kind, "script");
 	snprintf(path, sizeof path, "%s/config.db", statedir);
+	/* In a group-shared directory the store must be group-writable, and
+	 * SQLite gives its -wal and -shm files the database's mode: make the
+	 * file first, 0660, rather than let SQLite make it 0644 & ~umask. */
+	if (statedir_shared(statedir)) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0660);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (store_open(path, &cli->st, err, errlen) != STORE_OK)
 		return -1;
 	if (secret_key_open(statedir, &cli->key, err, errlen) != 0) {
@@ -36,6 +51,7 @@ void cli_session_close(struct cli *cli)
 	store_close(cli->st);
 	secret_key_free(cli->key);
 	cli_out_free(cli->out);
+	cli_audit_commit_done(cli, false);
 	free(cli->err);
 }
 
@@ -459,6 +475,34 @@ int cli_check_unused(struct cli *cli, const char *path, const char *key)
 	return cli_fail(cli, -23, NULL, NULL, msg);
 }
 
+/* A value as the audit trail shows it: secrets as `*`, pasted blocks by size. */
+static void audit_value(const struct schema_attr *a, const char *v, char *buf, size_t len)
+{
+	if (a->type == SCHEMA_T_PASSWORD)
+		snprintf(buf, len, "*");
+	else if (a->multiline && *v)
+		snprintf(buf, len, "<%zu bytes>", strlen(v));
+	else
+		snprintf(buf, len, "%s%.80s%s", *v ? "" : "(null)", v, strlen(v) > 80 ? "..." : "");
+}
+
+static void audit_changes(struct cli *cli, const struct cli_entry *e, char **now, bool created)
+{
+	const struct schema_node *node = cli->node;
+	char name[400], from[128], to[128];
+
+	entry_name(cli, e, name, sizeof name);
+	if (created)
+		cli_audit(cli, "commit", "%s: created", name);
+	for (size_t i = 0, n = schema_attr_count(node); i < n; i++) {
+		if (same(e->val[i], e->base[i]) || same(e->val[i], now[i]))
+			continue;
+		audit_value(&node->attrs[i], cli_attr_value(node, now, (int)i), from, sizeof from);
+		audit_value(&node->attrs[i], cli_attr_value(node, e->val, (int)i), to, sizeof to);
+		cli_audit(cli, "commit", "%s: %s: %s -> %s", name, node->attrs[i].name, from, to);
+	}
+}
+
 static int write_entry(struct cli *cli, struct cli_entry *e)
 {
 	const struct schema_node *node = cli->node;
@@ -478,6 +522,12 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 		goto out;
 	if (!e->exists) {
 		rc = found == 1 ? store_entry_delete(cli->st, id) : 0;
+		if (found == 1 && rc == 0) {
+			char name[400];
+			entry_name(cli, &(struct cli_entry){.key = (char *)row(e)}, name,
+				   sizeof name);
+			cli_audit(cli, "commit", "%s: deleted", name);
+		}
 		goto out;
 	}
 	if (found == 1 && renamed) {
@@ -488,6 +538,9 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 				  cli->path, e->key);
 		if (taken != 0 || store_entry_rename(cli->st, id, e->key) != STORE_OK)
 			goto out;
+		char name[400];
+		entry_name(cli, &(struct cli_entry){.key = (char *)row(e)}, name, sizeof name);
+		cli_audit(cli, "commit", "%s: renamed to \"%.64s\"", name, e->key);
 	}
 	char why[200];
 	if (node->verify && node->verify(cli, e->val, why, sizeof why)) {
@@ -509,6 +562,8 @@ static int write_entry(struct cli *cli, struct cli_entry *e)
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (!same(e->val[i], e->base[i]) && !same(e->val[i], now[i]))
 			rc = store_value_set(cli->st, id, node->attrs[i].name, e->val[i]);
+	if (rc == 0)
+		audit_changes(cli, e, now, found != 1 && node->kind == SCHEMA_TABLE);
 out:
 	cli_free_values(node, now);
 	return rc;
@@ -521,6 +576,11 @@ int cli_session_commit(struct cli *cli)
 
 	if (!cli->cand)
 		return 0;
+	/* The walker offers no command that changes what the profile may not
+	 * change; this catches the rest (`edit` of a new entry by a reader). */
+	enum schema_area area = schema_area_of(cli->path);
+	if (!cli_perm_allows(cli, area, true) && cli_session_dirty(cli))
+		return cli_perm_refuse(cli, area, true, "commit", true);
 	if (!store_in_transaction(cli->st)) {
 		if (store_begin(cli->st) != STORE_OK)
 			goto store_error;
@@ -528,9 +588,18 @@ int cli_session_commit(struct cli *cli)
 	}
 	if (store_savepoint(cli->st) != STORE_OK)
 		goto store_error;
+	cli->committing = true;
 	for (struct cli_entry *e = cli->cand; e && rc == 0; e = e->next)
 		rc = write_entry(cli, e);
+	char why[300];
+	if (rc == 0 && cli->node->commit_check &&
+	    cli->node->commit_check(cli, why, sizeof why) != NULL) {
+		cli_error(cli, "%s", why);
+		rc = -1;
+	}
+	cli->committing = false;
 	if (rc != 0) {
+		cli_audit_commit_done(cli, false);
 		store_rollback_savepoint(cli->st);
 		if (began)
 			store_rollback(cli->st);
@@ -546,9 +615,17 @@ int cli_session_commit(struct cli *cli)
 	 * closes; everyone else makes each commit durable here. */
 	if (began && !cli->batch && store_commit(cli->st) != STORE_OK)
 		goto store_error;
+	cli_audit_commit_done(cli, true);
 	cli_session_discard(cli);
+	/* A change to admins or profiles may change this session's rights. */
+	if (cli->admin.limited && area == SCHEMA_AREA_ADMIN) {
+		char err[200];
+		cli_perm_load(cli, cli->admin.name, err, sizeof err);
+	}
 	return 0;
 store_error:
+	cli->committing = false;
+	cli_audit_commit_done(cli, false);
 	if (began && store_in_transaction(cli->st) && !cli->batch)
 		store_rollback(cli->st);
 	return cli_fail(cli, -1, NULL, NULL, store_errmsg(cli->st));

@@ -43,6 +43,20 @@ struct cli_entry {
 	struct cli_entry *next;
 };
 
+/* Who runs this session and what their profile grants (cli/perm.c).  A
+ * shell that is not a login is the built-in admin with every right. */
+struct cli_admin {
+	char name[64];
+	char profile[64];
+	unsigned char right[SCHEMA_AREA_COUNT]; /* CLI_RIGHT_* per area */
+	bool limited;				/* a profile applies (else every right) */
+	bool login;				/* started as a login shell (cli/login.c) */
+	char source[64];			/* the client's address, or "console" */
+	char kind[16];				/* "ssh", "ssh-tty", "tty", "script" */
+	long long session;			/* admin_session id, 0 when not registered */
+	bool killed;				/* the session was killed by another admin */
+};
+
 struct cli {
 	struct store *st;
 	struct secret_key *key;
@@ -62,6 +76,11 @@ struct cli {
 	bool batch;	  /* script mode: commits are grouped (see script.c) */
 	bool done;	  /* `exit` was given */
 	int tty_fd;	  /* the terminal for --More-- and (y/n), or -1 */
+
+	struct cli_admin admin;
+	char **syslog_pending; /* audit lines of the commit in progress (cli/perm.c) */
+	size_t nsyslog_pending;
+	bool committing; /* inside cli_session_commit: audit lines wait */
 };
 
 /* Opens the state directory's store and key; fills cli. */

@@ -9,7 +9,8 @@
  *
  *   1. a candidate spelled exactly like the word wins (so "auth" is the
  *      attribute auth even though "auth-type" starts with it);
- *   2. otherwise keywords -- never values -- match by unique prefix; two or
+ *   2. otherwise keywords -- never values, nor numeric keywords -- match by
+ *      unique prefix; two or
  *      more prefix matches make the word ambiguous and the error names them;
  *   3. otherwise a free slot takes the word if its type accepts it, and a
  *      slot that rejects it supplies the error ("port: 70000 is out of
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/perm.h"
 #include "store/store.h"
 
 struct cand {
@@ -49,10 +51,51 @@ struct walk {
 	size_t n, cap;
 	char **keys; /* existing keys gathered for help */
 	size_t nkeys;
+	unsigned perm;		   /* the CLI_PERM_* in effect: the last matched node's */
+	enum schema_area cfg_area; /* the area of the config node reached (or the shell's) */
+	bool unfiltered;	   /* gather what the profile hides too */
+	bool exec;		   /* cli_walk (refusals go to the audit trail), not help */
+	char **argv;		   /* the words, for the refusal message */
+	int argi;
 };
+
+/* ---- permissions ------------------------------------------------------- */
+
+/* Whether right eff lets the session go on; child: the path word's node. */
+static bool allowed(const struct walk *w, unsigned eff, const struct schema_node *child)
+{
+	const struct cli *cli = w->cli;
+	bool write = eff & CLI_PERM_WRITE;
+	if (!eff || !cli->admin.limited)
+		return true;
+	if (!(eff & CLI_PERM_CONFIG))
+		return cli_perm_allows(cli, eff & CLI_PERM_AREA, write);
+	if (child)
+		return cli_perm_path_allows(cli, child, w->cfg_area, write);
+	if (w->cfg_area)
+		return cli_perm_allows(cli, w->cfg_area, write);
+	return cli_perm_path_allows(cli, schema_root(), SCHEMA_AREA_NONE, write);
+}
+
+/* Whether node n leads to anything the session may run: it may end here
+ * with its right, or something after it is visible. */
+static bool visible(const struct walk *w, const struct cli_node *n, unsigned inherited, int depth)
+{
+	unsigned eff = n->perm ? n->perm : inherited;
+	if (n->run && allowed(w, eff, NULL))
+		return true;
+	for (const struct cli_node *c = n->next; depth < 16 && c && (c->word || c->slot); c++)
+		if (visible(w, c, eff, depth + 1))
+			return true;
+	return false;
+}
 
 static void add(struct walk *w, struct cand c)
 {
+	if (!w->unfiltered && w->cli->admin.limited &&
+	    !(c.child ? allowed(w, c.node->perm ? c.node->perm : w->perm, c.child)
+		      : visible(w, c.node, w->perm, 0)))
+		return; /* the profile hides it */
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 32;
 		struct cand *v = realloc(w->c, cap * sizeof *v);
@@ -125,7 +168,11 @@ static void gather(struct walk *w, bool with_keys)
 			continue;
 		switch (n->slot) {
 		case CLI_KEYWORD:
-			add(w, (struct cand){n->word, n->help, true, n, NULL, -1});
+			/* A numeric keyword (`fazmaild 90`) is a value to the
+			 * operator: "9" is another number, not an abbreviation. */
+			add(w, (struct cand){n->word, n->help,
+					     n->word[strspn(n->word, "0123456789")] != '\0', n,
+					     NULL, -1});
 			break;
 		case CLI_PATH:
 			add_path_words(w, schema_root(), n);
@@ -199,6 +246,8 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 
 	w->last = n;
 	a->opt |= n->opt;
+	if (n->perm)
+		w->perm = n->perm;
 	switch (n->slot) {
 	case CLI_KEYWORD:
 		w->level = n->next;
@@ -213,6 +262,8 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 		snprintf(a->path + len, sizeof a->path - len, "%s%s", len ? " " : "",
 			 c->child->name);
 		a->node = c->child;
+		if (c->child->area)
+			w->cfg_area = c->child->area;
 		w->path_done = (n->kinds & (1u << c->child->kind)) != 0;
 		w->path = c->child->kind == SCHEMA_CONTAINER ? n : NULL;
 		w->level = n->next;
@@ -252,7 +303,7 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 
 /* Matches one word at the current position; records an error and returns
  * -1 when it does not fit. */
-static int match(struct walk *w, const char *tok, bool first)
+static int match_once(struct walk *w, const char *tok, bool first)
 {
 	const struct cand *pick = NULL;
 	struct cand slot = {0};
@@ -318,6 +369,47 @@ static int match(struct walk *w, const char *tok, bool first)
 	return 0;
 }
 
+static void forget_errors(struct cli *cli, size_t len, int code)
+{
+	cli->errlen = len;
+	if (cli->err)
+		cli->err[len] = '\0';
+	cli->last_code = code;
+}
+
+/* Refuses what the session reached but may not use: the words so far. */
+static int refuse(struct walk *w)
+{
+	char what[200] = "";
+	size_t off = 0;
+	for (int i = 0; i <= w->argi && w->argv && off < sizeof what; i++)
+		off += snprintf(what + off, sizeof what - off, "%s%.40s", i ? " " : "", w->argv[i]);
+	enum schema_area area = w->perm & CLI_PERM_CONFIG
+					? w->cfg_area
+					: (enum schema_area)(w->perm & CLI_PERM_AREA);
+	return cli_perm_refuse(w->cli, area, w->perm & CLI_PERM_WRITE, what, w->exec);
+}
+
+/* match_once, and when the word fits nothing the profile shows but would
+ * fit something it hides, a permission error instead of "unknown". */
+static int match(struct walk *w, const char *tok, bool first)
+{
+	size_t errlen = w->cli->errlen;
+	int code = w->cli->last_code;
+	if (match_once(w, tok, first) == 0)
+		return 0;
+	if (!w->cli->admin.limited)
+		return -1;
+	forget_errors(w->cli, errlen, code);
+	w->unfiltered = true;
+	int rc = match_once(w, tok, first);
+	w->unfiltered = false;
+	forget_errors(w->cli, errlen, code);
+	if (rc == 0)
+		return refuse(w);
+	return match_once(w, tok, first); /* the error as the profile sees it */
+}
+
 static void walk_init(struct walk *w, struct cli *cli, struct cli_args *a)
 {
 	memset(w, 0, sizeof *w);
@@ -325,6 +417,7 @@ static void walk_init(struct walk *w, struct cli *cli, struct cli_args *a)
 	w->cli = cli;
 	w->a = a;
 	w->level = cli_grammar;
+	w->cfg_area = schema_area_of(cli->path);
 	a->node = cli->node;
 	snprintf(a->path, sizeof a->path, "%s", cli->path);
 }
@@ -343,12 +436,18 @@ cli_run_fn cli_walk(struct cli *cli, int argc, char **argv, struct cli_args *a)
 	cli_run_fn run = NULL;
 
 	walk_init(&w, cli, a);
+	w.exec = true;
+	w.argv = argv;
 	int i;
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc; i++) {
+		w.argi = i;
 		if (match(&w, argv[i], i == 0) != 0)
 			break;
+	}
 	if (i == argc) {
-		if (can_end(&w))
+		if (can_end(&w) && !allowed(&w, w.perm, NULL))
+			refuse(&w);
+		else if (can_end(&w))
 			run = w.last->run;
 		else
 			cli_fail(cli, -160, NULL, NULL, "incomplete command in the end");
@@ -411,8 +510,9 @@ void cli_choices(struct cli *cli, int argc, char **argv, const char *partial,
 
 	memset(out, 0, sizeof *out);
 	walk_init(&w, cli, &a);
+	w.argv = argv;
 	for (int i = 0; i < argc; i++)
-		if (match(&w, argv[i], i == 0) != 0) {
+		if ((w.argi = i, match(&w, argv[i], i == 0)) != 0) {
 			out->error = true;
 			walk_free(&w);
 			return;

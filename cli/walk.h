@@ -30,6 +30,29 @@ enum cli_slot {
 #define CLI_PATH_GET	(CLI_PATH_CONFIG | (1u << SCHEMA_INFO))
 #define CLI_PATH_SHOW	(CLI_PATH_CONFIG | (1u << SCHEMA_CONTAINER))
 
+/*
+ * What a command needs, as the .perm of a grammar node: an area
+ * (enum schema_area), or'ed with CLI_PERM_WRITE for commands that change
+ * something.  A node's .perm applies to it and everything after it until
+ * a later node sets its own; nodes without one are free for everyone.
+ * The walker hides from `?` and TAB what the session's profile does not
+ * allow, and refuses it with a permission error (docs/admin.md).  To tag
+ * a new diagnose/execute command, give its node one of these:
+ *
+ *	{.word = "sniffer", ..., .perm = CLI_PERM_DIAG_WRITE},
+ */
+#define CLI_PERM_AREA		 0xffu	/* the schema_area bits */
+#define CLI_PERM_WRITE		 0x100u /* the command changes something: read-write needed */
+#define CLI_PERM_CONFIG		 0x200u /* the area is the config node's (path word or shell) */
+#define CLI_PERM_CFG_READ	 CLI_PERM_CONFIG
+#define CLI_PERM_CFG_WRITE	 (CLI_PERM_CONFIG | CLI_PERM_WRITE)
+#define CLI_PERM_SYSTEM_WRITE	 (SCHEMA_AREA_SYSTEM | CLI_PERM_WRITE)
+#define CLI_PERM_ADMIN_READ	 SCHEMA_AREA_ADMIN
+#define CLI_PERM_ADMIN_WRITE	 (SCHEMA_AREA_ADMIN | CLI_PERM_WRITE)
+#define CLI_PERM_DIAG_READ	 SCHEMA_AREA_DIAG_READ
+#define CLI_PERM_DIAG_WRITE	 (SCHEMA_AREA_DIAG_WRITE | CLI_PERM_WRITE)
+#define CLI_PERM_DIAG_WRITE_INFO SCHEMA_AREA_DIAG_WRITE /* looks at diag-write settings */
+
 struct cli_args;
 typedef int (*cli_run_fn)(struct cli *cli, const struct cli_args *a);
 
@@ -44,6 +67,7 @@ struct cli_node {
 	cli_run_fn run;		       /* set: the line may end here */
 	const struct schema_attr *arg; /* CLI_ARG: name, help, type and range */
 	const char *table;	       /* CLI_ARG: offer this table's keys ("system mail") */
+	unsigned perm;		       /* CLI_PERM_*: the right needed from here on; 0 = inherit */
 };
 
 #define CLI_OPT_FULL 1u /* "full-configuration" */

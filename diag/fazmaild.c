@@ -156,36 +156,69 @@ static int restart(struct cli *cli)
 	return cli_fail(cli, -1, NULL, NULL, "fazmaild did not come back after the restart");
 }
 
-int diag_fazmaild_test(struct cli *cli, const struct cli_args *a)
+/* 1, 2, 3: what the daemon says, in the shell's layout. */
+static int show(struct cli *cli, const char *req, int (*print)(struct cli *, const char *))
 {
-	unsigned long n = strtoul(a->argv[0], NULL, 10);
-	char *r;
-	int rc;
+	char *r = ask(cli, req);
+	if (!r)
+		return -1;
+	int rc = print(cli, r);
+	free(r);
+	return rc;
+}
 
-	switch (n) {
-	case 1:
-	case 2:
-	case 3:
-		if (!(r = ask(cli, n == 1 ? "status" : n == 2 ? "stats" : "queue")))
-			return -1;
-		rc = n == 1   ? show_status(cli, r)
-		     : n == 2 ? show_stats(cli, r)
-			      : show_queue(cli, r);
-		free(r);
-		return rc;
-	case 90:
-	case 91:
-		if (!(r = ask(cli, n == 90 ? "pause" : "resume")))
-			return -1;
-		free(r);
-		cli_out_printf(cli->out, "fazmaild: sending %s\n", n == 90 ? "paused" : "resumed");
-		return 0;
-	case 99:
-		return restart(cli);
-	default:
-		usage(cli);
-		return 0;
-	}
+static int control(struct cli *cli, const char *req, const char *done)
+{
+	char *r = ask(cli, req);
+	if (!r)
+		return -1;
+	free(r);
+	cli_out_printf(cli->out, "fazmaild: %s\n", done);
+	return 0;
+}
+
+int diag_fazmaild_status(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return show(cli, "status", show_status);
+}
+
+int diag_fazmaild_stats(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return show(cli, "stats", show_stats);
+}
+
+int diag_fazmaild_queue(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return show(cli, "queue", show_queue);
+}
+
+int diag_fazmaild_pause(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return control(cli, "pause", "sending paused");
+}
+
+int diag_fazmaild_resume(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return control(cli, "resume", "sending resumed");
+}
+
+int diag_fazmaild_restart(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	return restart(cli);
+}
+
+/* Any other number: the list (spec §8.1). */
+int diag_fazmaild_usage(struct cli *cli, const struct cli_args *a)
+{
+	(void)a;
+	usage(cli);
+	return 0;
 }
 
 /* ---- the debug watch ---------------------------------------------------------- */

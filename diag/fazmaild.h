@@ -16,8 +16,16 @@
 struct cli;
 struct cli_args;
 
+/* The tests, one handler each (the grammar gives each its own right:
+ * looking is diag-read, pausing and restarting diag-write). */
 extern const struct schema_attr diag_fazmaild_test_arg;
-int diag_fazmaild_test(struct cli *cli, const struct cli_args *a);
+int diag_fazmaild_status(struct cli *cli, const struct cli_args *a);  /* 1 */
+int diag_fazmaild_stats(struct cli *cli, const struct cli_args *a);   /* 2 */
+int diag_fazmaild_queue(struct cli *cli, const struct cli_args *a);   /* 3 */
+int diag_fazmaild_pause(struct cli *cli, const struct cli_args *a);   /* 90 */
+int diag_fazmaild_resume(struct cli *cli, const struct cli_args *a);  /* 91 */
+int diag_fazmaild_restart(struct cli *cli, const struct cli_args *a); /* 99 */
+int diag_fazmaild_usage(struct cli *cli, const struct cli_args *a);   /* any other */
 
 /* After a `diagnose debug` change: tells the daemon the level, and opens or
  * closes the watch connection.  Quiet: the daemon may be down. */

@@ -14,6 +14,7 @@
 #include "diag/mailtest.h"
 #include "diag/nslookup.h"
 #include "diag/ping.h"
+#include "diag/session.h"
 #include "diag/sniffer.h"
 #include "diag/traceroute.h"
 
@@ -85,8 +86,37 @@ static const struct cli_node test_connection[] = {
 
 /* ---- diagnose test application fazmaild ------------------------------- */
 
+/* Looking is diag-read; pausing, resuming and restarting are diag-write.
+ * Any other number lists the tests, as on the appliance. */
 static const struct cli_node fazmaild_test[] = {
-	{.slot = CLI_ARG, .arg = &diag_fazmaild_test_arg, .run = diag_fazmaild_test},
+	{.word = "1",
+	 .help = "Show PID and daemon status.",
+	 .run = diag_fazmaild_status,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "2",
+	 .help = "Show runtime status.",
+	 .run = diag_fazmaild_stats,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "3",
+	 .help = "Show the queued messages.",
+	 .run = diag_fazmaild_queue,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "90",
+	 .help = "Pause sending mail.",
+	 .run = diag_fazmaild_pause,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.word = "91",
+	 .help = "Resume sending mail.",
+	 .run = diag_fazmaild_resume,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.word = "99",
+	 .help = "Restart fazmaild daemon.",
+	 .run = diag_fazmaild_restart,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.slot = CLI_ARG,
+	 .arg = &diag_fazmaild_test_arg,
+	 .run = diag_fazmaild_usage,
+	 .perm = CLI_PERM_DIAG_READ},
 	{0},
 };
 
@@ -166,12 +196,74 @@ static const struct cli_node sniffer[] = {
 	{0},
 };
 
+/* ---- diagnose system admin-session -------------------------------------- */
+
+static const struct cli_node audit_since[] = {
+	{.slot = CLI_ARG, .arg = &diag_audit_since_arg, .run = diag_session_audit},
+	{0},
+};
+
+static const struct cli_node audit_after_admin[] = {
+	{.word = "since", .help = "Only from a time on.", .next = audit_since},
+	{0},
+};
+
+static const struct cli_node audit_admin[] = {
+	{.slot = CLI_ARG,
+	 .arg = &diag_audit_admin_arg,
+	 .table = "system admin user",
+	 .next = audit_after_admin,
+	 .run = diag_session_audit},
+	{0},
+};
+
+static const struct cli_node audit_filters[] = {
+	{.word = "admin", .help = "Only one administrator's rows.", .next = audit_admin},
+	{.word = "since", .help = "Only from a time on.", .next = audit_since},
+	{0},
+};
+
+static const struct cli_node session_kill[] = {
+	{.slot = CLI_ARG, .arg = &diag_session_id_arg, .run = diag_session_kill},
+	{0},
+};
+
+static const struct cli_node admin_session[] = {
+	{.word = "audit",
+	 .help = "Show the audit trail: commits, logins, refusals, kills.",
+	 .next = audit_filters,
+	 .run = diag_session_audit,
+	 .perm = CLI_PERM_ADMIN_READ},
+	{.word = "kill",
+	 .help = "End another administrator's session.",
+	 .next = session_kill,
+	 .perm = CLI_PERM_ADMIN_WRITE},
+	{.word = "list",
+	 .help = "List the administrators' sessions.",
+	 .run = diag_session_list,
+	 .perm = CLI_PERM_ADMIN_READ},
+	{.word = "status", .help = "Show this session.", .run = diag_session_status},
+	{0},
+};
+
+static const struct cli_node diag_system[] = {
+	{.word = "admin-session", .help = "Administrator sessions.", .next = admin_session},
+	{0},
+};
+
 /* ---- diagnose --------------------------------------------------------- */
 
 const struct cli_node diag_diagnose[] = {
-	{.word = "debug", .help = "Debug console settings.", .next = debug},
-	{.word = "sniffer", .help = "Packet sniffer.", .next = sniffer},
-	{.word = "test", .help = "Test facility.", .next = test},
+	{.word = "debug",
+	 .help = "Debug console settings.",
+	 .next = debug,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.word = "sniffer",
+	 .help = "Packet sniffer.",
+	 .next = sniffer,
+	 .perm = CLI_PERM_DIAG_WRITE},
+	{.word = "system", .help = "System facility.", .next = diag_system},
+	{.word = "test", .help = "Test facility.", .next = test, .perm = CLI_PERM_DIAG_WRITE},
 	{0},
 };
 
@@ -352,28 +444,46 @@ static const struct cli_node trace_options[] = {
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node diag_execute[] = {
-	{.word = "certificate", .help = "Certificate operations.", .next = certificate},
+	{.word = "certificate",
+	 .help = "Certificate operations.",
+	 .next = certificate,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
 	{.word = "nslookup",
 	 .help = "Look up a name's A and AAAA records (config system dns, or the server given).",
-	 .next = nslookup_name},
+	 .next = nslookup_name,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "nslookup-mx",
 	 .help = "Look up a domain's MX records (config system dns, or the server given).",
-	 .next = nslookup_mx_name},
-	{.word = "ping", .help = "Send ICMP echo requests to a host.", .next = ping_host},
-	{.word = "ping-options", .help = "Set or show the options of ping.", .next = ping_options},
-	{.word = "ping6", .help = "Send ICMPv6 echo requests to a host.", .next = ping6_host},
+	 .next = nslookup_mx_name,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping",
+	 .help = "Send ICMP echo requests to a host.",
+	 .next = ping_host,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping-options",
+	 .help = "Set or show the options of ping.",
+	 .next = ping_options,
+	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "ping6",
+	 .help = "Send ICMPv6 echo requests to a host.",
+	 .next = ping6_host,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "ping6-options",
 	 .help = "Set or show the options of ping6.",
 	 .opt = DIAG_PING_OPT_V6,
-	 .next = ping6_options},
+	 .next = ping6_options,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "traceroute",
 	 .help = "Show the route to a host (UDP probes).",
-	 .next = trace_host},
+	 .next = trace_host,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "traceroute-options",
 	 .help = "Set or show the options of traceroute and traceroute6.",
-	 .next = trace_options},
+	 .next = trace_options,
+	 .perm = CLI_PERM_DIAG_READ},
 	{.word = "traceroute6",
 	 .help = "Show the route to an IPv6 host (UDP probes).",
-	 .next = trace6_host},
+	 .next = trace6_host,
+	 .perm = CLI_PERM_DIAG_READ},
 	{0},
 };

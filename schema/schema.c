@@ -77,3 +77,31 @@ int schema_each_ref(const char *path,
 	char buf[256] = "";
 	return each_ref(&root, buf, sizeof buf, path, fn, arg);
 }
+
+enum schema_area schema_area_of(const char *path)
+{
+	const struct schema_node *n = &root;
+	enum schema_area area = SCHEMA_AREA_NONE;
+	while (*path && n) {
+		size_t len = strcspn(path, " ");
+		const struct schema_node *const *c = n->children;
+		while (c && *c &&
+		       (strlen((*c)->name) != len || strncmp((*c)->name, path, len) != 0))
+			c++;
+		n = c ? *c : NULL;
+		if (n && n->area)
+			area = n->area;
+		path += len + (path[len] == ' ');
+	}
+	return area;
+}
+
+const char *schema_area_name(enum schema_area area)
+{
+	static const char *const names[SCHEMA_AREA_COUNT] = {
+		[SCHEMA_AREA_SYSTEM] = "system-setting", [SCHEMA_AREA_ADMIN] = "admin-setting",
+		[SCHEMA_AREA_MAIL] = "mail-setting",	 [SCHEMA_AREA_DIAG_READ] = "diag-read",
+		[SCHEMA_AREA_DIAG_WRITE] = "diag-write",
+	};
+	return area > SCHEMA_AREA_NONE && area < SCHEMA_AREA_COUNT ? names[area] : "";
+}

@@ -48,6 +48,22 @@ struct schema_attr {
 			    certificate local"); its keys are offered by ? and TAB */
 };
 
+/*
+ * Permission areas: what an admin profile grants none, read or read-write
+ * on.  A config node names its area (.area); nodes without one take their
+ * parent's.  diagnose/execute commands are tagged in the grammar
+ * (cli/walk.h, .perm).  The names are the profile's attribute names.
+ */
+enum schema_area {
+	SCHEMA_AREA_NONE = 0,	/* inherit (config), or free for everyone (grammar) */
+	SCHEMA_AREA_SYSTEM,	/* system-setting: global, dns, certificates, status */
+	SCHEMA_AREA_ADMIN,	/* admin-setting: admin users and profiles, sessions */
+	SCHEMA_AREA_MAIL,	/* mail-setting: system mail */
+	SCHEMA_AREA_DIAG_READ,	/* diag-read: ping, traceroute, nslookup, daemon status */
+	SCHEMA_AREA_DIAG_WRITE, /* diag-write: debug, sniffer, daemon control, test mail */
+	SCHEMA_AREA_COUNT,
+};
+
 enum schema_kind {
 	SCHEMA_CONTAINER, /* only groups children: "system" */
 	SCHEMA_OBJECT,	  /* one set of attributes: "system global" */
@@ -72,10 +88,21 @@ struct schema_node {
 	 * span attributes (a key must match its certificate).  NULL when fine,
 	 * else a message. */
 	const char *(*verify)(struct cli *cli, char *const *vals, char *msg, size_t len);
+	/* OBJECT/TABLE: a check of the whole committed state, run inside the
+	 * commit after this node's entries are written (the store shows the
+	 * result): rules across entries and tables ("someone must keep
+	 * Super_User").  NULL when fine, else a message; the commit is undone. */
+	const char *(*commit_check)(struct cli *cli, char *msg, size_t len);
+	enum schema_area area; /* permission area; SCHEMA_AREA_NONE: the parent's */
 };
 
 /* The root container; its children are the top-level path words. */
 const struct schema_node *schema_root(void);
+
+/* The permission area of the node at path: the deepest .area on the way. */
+enum schema_area schema_area_of(const char *path);
+/* The profile attribute name of an area ("mail-setting"), or "" for NONE. */
+const char *schema_area_name(enum schema_area area);
 
 /* The node at a space-separated path of exact names ("system mail"), or NULL. */
 const struct schema_node *schema_lookup(const char *path);

@@ -7,6 +7,7 @@
 #include "schema/schema.h"
 
 extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
+extern const struct schema_node schema_system_admin; /* schema/admin.c */
 extern const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg,
 					  size_t len);
 
@@ -116,6 +117,7 @@ static const struct schema_node system_mail = {
 	.key_help = "Mail Service ID.",
 	.key_max = 63,
 	.summary = mail_summary,
+	.area = SCHEMA_AREA_MAIL,
 };
 
 /* ---- system global -------------------------------------------------- */
@@ -152,6 +154,12 @@ static const struct schema_enum timezones[] = {
 };
 
 static const struct schema_attr global_attrs[] = {
+	{.name = "admin-timeout",
+	 .help = "Idle timeout of interactive admin sessions, in minutes.",
+	 .type = SCHEMA_T_UINT,
+	 .min = 1,
+	 .max = 480,
+	 .def = "15"},
 	{.name = "console-output",
 	 .help = "Console output mode.",
 	 .type = SCHEMA_T_ENUM,
@@ -277,7 +285,8 @@ static const struct schema_node system_status = {
 };
 
 static const struct schema_node *const system_children[] = {
-	&system_certificate, &system_dns, &system_global, &system_mail, &system_status, NULL,
+	&schema_system_admin, &system_certificate, &system_dns, &system_global,
+	&system_mail,	      &system_status,	   NULL,
 };
 
 const struct schema_node schema_system = {
@@ -285,4 +294,5 @@ const struct schema_node schema_system = {
 	.help = "System settings.",
 	.kind = SCHEMA_CONTAINER,
 	.children = system_children,
+	.area = SCHEMA_AREA_SYSTEM,
 };

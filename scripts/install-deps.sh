@@ -10,6 +10,7 @@ need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqli
       sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks libnet-ssleay-perl
       libauthen-sasl-perl postfix dnsmasq-base nftables
       iproute2 iputils-ping util-linux tcpdump
+      openssh-server openssh-client
       hyperfine time"
 missing=
 for p in $need; do

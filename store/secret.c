@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,13 @@ static int create_key(const char *dir, const char *path, char *err, size_t errle
 		snprintf(err, errlen, "cannot create a key file in %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, 0600) == 0 && write(fd, k, sizeof k) == (ssize_t)sizeof k &&
+	/* In a directory shared by the appsh group (statedir_shared), every
+	 * administrator's appsh must read the key: group-readable, still
+	 * nothing for others (read_key refuses that). */
+	struct stat dsb;
+	bool shared = stat(dir, &dsb) == 0 && (dsb.st_mode & S_ISGID) &&
+		      (dsb.st_mode & S_IRWXG) == S_IRWXG && !(dsb.st_mode & S_IRWXO);
+	if (fchmod(fd, shared ? 0640 : 0600) == 0 && write(fd, k, sizeof k) == (ssize_t)sizeof k &&
 	    fsync(fd) == 0 && (link(tmp, path) == 0 || errno == EEXIST))
 		rc = 0;
 	else
@@ -87,7 +94,10 @@ int secret_key_open(const char *dir, struct secret_key **out, char *err, size_t 
 		if (rc == -2)
 			snprintf(err, errlen, "%s: not a %d-byte key", path, KEY_LEN);
 		else if (rc == -3)
-			snprintf(err, errlen, "%s: readable by other users; chmod 600 it", path);
+			snprintf(err, errlen,
+				 "%s: readable by other users; chmod 600 it (640 in a "
+				 "group-shared state directory)",
+				 path);
 		else if (!*err)
 			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		secret_key_free(key);

@@ -22,7 +22,7 @@ static int resolve(const char *explicit_dir, char *out, size_t len)
 	else if (env && *env)
 		n = snprintf(out, len, "%s", env);
 	else if (geteuid() == 0)
-		n = snprintf(out, len, "/var/lib/appsh");
+		n = snprintf(out, len, "%s", STATEDIR_SYSTEM);
 	else if (xdg && *xdg == '/')
 		n = snprintf(out, len, "%s/appsh", xdg);
 	else {
@@ -69,4 +69,25 @@ int statedir_open(const char *explicit_dir, char *out, size_t outlen, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+int statedir_system(char *out, size_t outlen, char *err, size_t errlen)
+{
+	struct stat sb;
+	snprintf(out, outlen, "%s", STATEDIR_SYSTEM);
+	if (stat(out, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen,
+			 "the system state directory %s is missing: install appsh as a login "
+			 "shell first (scripts/install-login.sh)",
+			 out);
+		return -1;
+	}
+	return 0;
+}
+
+bool statedir_shared(const char *dir)
+{
+	struct stat sb;
+	return stat(dir, &sb) == 0 && (sb.st_mode & S_ISGID) && (sb.st_mode & S_IRWXG) == S_IRWXG &&
+	       !(sb.st_mode & S_IRWXO);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* store.c - SQLite config store: open, migrate, entries and values. */
 #include "store/store.h"
+#include "store/admin.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -59,6 +60,41 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX entry_order ON entry(path, id);"
 	"CREATE TABLE value(entry INTEGER NOT NULL REFERENCES entry(id), attr TEXT NOT NULL,"
 	"                   value TEXT NOT NULL, PRIMARY KEY(entry, attr)) WITHOUT ROWID;",
+	/* 2: administrators (docs/admin.md).  The built-in profiles and the
+	 * admin account are ordinary entries, seeded here; the sessions
+	 * registry and the audit trail are tables of their own. */
+	"CREATE TABLE admin_session(id INTEGER PRIMARY KEY AUTOINCREMENT, pid INTEGER NOT NULL,"
+	"                   pstart TEXT NOT NULL, admin TEXT NOT NULL, source TEXT NOT NULL,"
+	"                   kind TEXT NOT NULL, since INTEGER NOT NULL);"
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, time INTEGER NOT NULL, admin TEXT NOT NULL,"
+	"                   source TEXT NOT NULL, session INTEGER NOT NULL, event TEXT NOT NULL,"
+	"                   detail TEXT NOT NULL);"
+	"CREATE INDEX audit_admin ON audit(admin, time);"
+	/* The trail keeps its last 100000 rows. */
+	"CREATE TRIGGER audit_trim AFTER INSERT ON audit WHEN new.id % 1000 = 0"
+	" BEGIN DELETE FROM audit WHERE id <= new.id - 100000; END;"
+	"INSERT OR IGNORE INTO entry(path, key) VALUES"
+	" ('system admin profile', 'Super_User'), ('system admin profile', 'Standard_User'),"
+	" ('system admin profile', 'Restricted_User'),"
+	" ('system admin profile', 'No_Permission_User'), ('system admin user', 'admin');"
+	"WITH v(key, attr, value) AS (VALUES"
+	" ('Super_User', 'admin-setting', 'read-write'), ('Super_User', 'diag-read', 'read-write'),"
+	" ('Super_User', 'diag-write', 'read-write'), ('Super_User', 'mail-setting', 'read-write'),"
+	" ('Super_User', 'system-setting', 'read-write'),"
+	" ('Super_User', 'description', 'All rights; cannot be changed.'),"
+	" ('Standard_User', 'diag-read', 'read-write'), ('Standard_User', 'diag-write', "
+	"'read-write'),"
+	" ('Standard_User', 'mail-setting', 'read-write'), ('Standard_User', 'system-setting', "
+	"'read'),"
+	" ('Standard_User', 'description', 'Mail settings and all diagnostics; reads the rest.'),"
+	" ('Restricted_User', 'diag-read', 'read'), ('Restricted_User', 'mail-setting', 'read'),"
+	" ('Restricted_User', 'system-setting', 'read'),"
+	" ('Restricted_User', 'description', 'Reads settings; read-only diagnostics.'),"
+	" ('No_Permission_User', 'description', 'No access: cannot log in.'))"
+	" INSERT OR IGNORE INTO value(entry, attr, value) SELECT e.id, v.attr, v.value FROM v"
+	" JOIN entry e ON e.path = 'system admin profile' AND e.key = v.key;"
+	"INSERT OR IGNORE INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
+	" FROM entry WHERE path = 'system admin user' AND key = 'admin';",
 };
 
 struct store {
@@ -66,6 +102,18 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	char err[256];
 };
+
+static int fail(struct store *st, const char *what);
+
+sqlite3 *store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+int store_fail(struct store *st, const char *what)
+{
+	return fail(st, what);
+}
 
 static int fail(struct store *st, const char *what)
 {

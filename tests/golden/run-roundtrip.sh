@@ -153,8 +153,9 @@ check "multi-line value: the error names the newline" \
 
 run "$SRC" -c show >"$WORK/show.txt"
 run "$SRC" -c 'show full-configuration' >"$WORK/full.txt"
-# Six mail entries, one local certificate, one CA.
-check "show: prints every entry" test "$(grep -c '^    edit ' "$WORK/show.txt")" = 8
+# Six mail entries, one local certificate, one CA, the four built-in admin
+# profiles and the admin account.
+check "show: prints every entry" test "$(grep -c '^    edit ' "$WORK/show.txt")" = 13
 check "show: prints the five passwords as ENC" test "$(grep -c 'set passwd ENC ' "$WORK/show.txt")" = 5
 
 for what in show full; do

@@ -51,6 +51,10 @@ static struct prefix_allow prefix_allow[] = {
 	{"grammar (top) execute", "ping6", "ping6-options"},
 	{"grammar (top) execute", "traceroute", "traceroute-options"},
 	{"grammar (top) execute", "traceroute", "traceroute6"},
+	/* The appliance's trusted-host slots 1..10: `trusthost1` is taken by
+	 * its exact spelling, trusthost10 from "trusthost10" on. */
+	{"system admin user", "trusthost1", "trusthost10"},
+	{"system admin user", "ip6-trusthost1", "ip6-trusthost10"},
 };
 
 static bool quiet; /* while the lint is tested on bad input */

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* login.c - login-shell detection, the admin's identity and trusted hosts,
+ * and the admin session registry. */
+#include "cli/login.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/perm.h"
+#include "schema/admin.h"
+#include "store/admin.h"
+
+bool cli_login_detect(const char *argv0, bool login_flag)
+{
+	struct stat self, shell;
+	struct passwd *pw = getpwuid(getuid());
+	if (login_flag || (argv0 && argv0[0] == '-'))
+		return true;
+	/* `ssh host cmd` runs "<shell> -c cmd" without the dash: the account's
+	 * shell being appsh itself is what makes it a login then. */
+	return pw && pw->pw_shell && stat("/proc/self/exe", &self) == 0 &&
+	       stat(pw->pw_shell, &shell) == 0 && self.st_dev == shell.st_dev &&
+	       self.st_ino == shell.st_ino;
+}
+
+bool cli_login_is_transfer(const char *cmd)
+{
+	static const char *const tools[] = {"scp", "sftp", "sftp-server", "rsync", "internal-sftp"};
+	char word[256];
+	size_t skip = strspn(cmd, " \t"), n = strcspn(cmd + skip, " \t\n");
+	if (n == 0 || n >= sizeof word)
+		return false;
+	memcpy(word, cmd + skip, n);
+	word[n] = '\0';
+	const char *base = strrchr(word, '/') ? strrchr(word, '/') + 1 : word;
+	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++)
+		if (strcmp(base, tools[i]) == 0)
+			return true;
+	return false;
+}
+
+bool cli_login_client(char *buf, size_t len)
+{
+	const char *c = getenv("SSH_CONNECTION");
+	size_t n = c ? strcspn(c, " ") : 0;
+	if (!n || n >= len)
+		return false;
+	memcpy(buf, c, n);
+	buf[n] = '\0';
+	return true;
+}
+
+static bool in4(const char *spec, uint32_t addr, bool *configured)
+{
+	uint32_t net, mask;
+	if (schema_trusthost4(spec, &net, &mask) != 0 || (net == 0 && mask == 0))
+		return false;
+	*configured = true;
+	return (addr & mask) == net;
+}
+
+static bool in6(const char *spec, const unsigned char *addr, bool *configured)
+{
+	unsigned char net[16];
+	unsigned len;
+	if (schema_trusthost6(spec, net, &len) != 0 || len == 0)
+		return false;
+	*configured = true;
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned bits = len > i * 8 ? (len - i * 8 >= 8 ? 8 : len - i * 8) : 0;
+		unsigned char m = bits ? (unsigned char)(0xff << (8 - bits)) : 0;
+		if ((addr[i] & m) != (net[i] & m))
+			return false;
+	}
+	return true;
+}
+
+bool cli_login_trusted(struct cli *cli, const char *admin, const char *addr)
+{
+	const struct schema_node *u = schema_lookup("system admin user");
+	char **v = calloc(schema_attr_count(u) + 1, sizeof *v);
+	unsigned char a6[16];
+	struct in_addr a4;
+	bool configured = false, ok = false;
+	bool is4 = inet_pton(AF_INET, addr, &a4) == 1,
+	     is6 = !is4 && inet_pton(AF_INET6, addr, a6) == 1;
+
+	/* An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d). */
+	if (is6 && memcmp(a6, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
+		memcpy(&a4, a6 + 12, 4);
+		is4 = true;
+		is6 = false;
+	}
+	if (!v || cli_load_values(cli, "system admin user", u, admin, v) != 1) {
+		cli_free_values(u, v);
+		return false;
+	}
+	for (int i = 0; u->attrs[i].name; i++) {
+		const char *name = u->attrs[i].name, *val = cli_attr_value(u, v, i);
+		if (strncmp(name, "trusthost", 9) == 0)
+			ok |= in4(val, ntohl(a4.s_addr), &configured) && is4;
+		else if (strncmp(name, "ip6-trusthost", 13) == 0)
+			ok |= in6(val, a6, &configured) && is6;
+	}
+	cli_free_values(u, v);
+	return ok || !configured;
+}
+
+int cli_login_admin(struct cli *cli, const char *name, char *err, size_t errlen)
+{
+	char why[256];
+	cli->admin.login = true;
+	snprintf(cli->admin.name, sizeof cli->admin.name, "%s", name);
+	if (cli_perm_load(cli, name, why, sizeof why) != 0) {
+		cli->admin.limited = true;
+		memset(cli->admin.right, 0, sizeof cli->admin.right);
+		snprintf(err, errlen, "login refused: %s", why);
+		cli_audit(cli, "login-refused", "%s", why);
+		return -1;
+	}
+	if (!cli_login_trusted(cli, name, cli->admin.source)) {
+		snprintf(err, errlen,
+			 "login refused: %s is not a trusted host of administrator '%s'",
+			 cli->admin.source, name);
+		cli_audit(cli, "login-refused", "%s is not a trusted host", cli->admin.source);
+		return -1;
+	}
+	cli_audit(cli, "login", "profile %s, %s", cli->admin.profile, cli->admin.kind);
+	return 0;
+}
+
+int cli_login_proc_start(long pid, char *buf, size_t len)
+{
+	char path[64], stat[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(stat, 1, sizeof stat - 1, f) : 0;
+	if (f)
+		fclose(f);
+	stat[n] = '\0';
+	/* Field 22 (starttime); the command name in field 2 may hold spaces. */
+	char *p = strrchr(stat, ')');
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p)
+		return -1;
+	snprintf(buf, len, "%.*s", (int)strcspn(p + 1, " "), p + 1);
+	return 0;
+}
+
+bool cli_login_alive(long pid, const char *pstart)
+{
+	char now[32];
+	return cli_login_proc_start(pid, now, sizeof now) == 0 && strcmp(now, pstart) == 0;
+}
+
+int cli_login_register(struct cli *cli)
+{
+	struct store_session s = {.pid = getpid(), .since = time(NULL)};
+	int64_t id;
+	cli_login_proc_start(s.pid, s.pstart, sizeof s.pstart);
+	snprintf(s.admin, sizeof s.admin, "%s", cli->admin.name);
+	snprintf(s.source, sizeof s.source, "%s", cli->admin.source);
+	snprintf(s.kind, sizeof s.kind, "%s", cli->admin.kind);
+	if (store_session_add(cli->st, &s, &id) != STORE_OK)
+		return -1;
+	cli->admin.session = id;
+	return 0;
+}
+
+void cli_login_unregister(struct cli *cli)
+{
+	if (cli->admin.session && !cli->admin.killed)
+		store_session_remove(cli->st, cli->admin.session);
+	cli->admin.session = 0;
+}
+
+bool cli_login_killed(struct cli *cli)
+{
+	struct store_session s;
+	if (!cli->admin.session || cli->admin.killed)
+		return cli->admin.killed;
+	/* A store error is not a kill: the session goes on. */
+	cli->admin.killed = store_session_get(cli->st, cli->admin.session, &s) == 0;
+	return cli->admin.killed;
+}
