@@ -163,6 +163,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fazmaild: %s\n", err);
 		return 1;
 	}
+	/* In the group-shared system directory, the group may use what we
+	 * create (the queue, the pid file), as appsh does. */
+	if (statedir_shared(dir))
+		umask(007);
 	int lock = take_lock(dir, &other, err, sizeof err);
 	int lfd = lock < 0 ? -1 : listen_on(dir, err, sizeof err);
 	if (lfd < 0) {

@@ -436,6 +436,10 @@ int main(int argc, char **argv)
 	umask(077);
 	if (statedir_open(dirarg, dir, sizeof dir, err, sizeof err) != 0)
 		return die(EX_CANTCREAT, "%s", err);
+	/* In the group-shared system directory, the group may use what we
+	 * create (the queue, the pid file), as appsh does. */
+	if (statedir_shared(dir))
+		umask(007);
 	rc = *server ? check_server(dir, server) : 0;
 	for (int i = optind; !rc && i < argc; i++)
 		rc = add_list(&m, argv[i]);

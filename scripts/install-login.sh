@@ -23,6 +23,16 @@ SHELL_PATH=$PREFIX/bin/appsh
 getent group "$GROUP" >/dev/null || groupadd --system "$GROUP"
 install -d -m 755 "$PREFIX/bin"
 install -m 2755 -o root -g "$GROUP" "$BUILD/appsh" "$SHELL_PATH"
+# The mail daemon and the sendmail command sit beside appsh (appsh starts
+# the fazmaild found there); set-group-ID like appsh, so that they reach the
+# queue and the control socket in the group's directory (as Postfix's
+# postdrop is set-group-ID postdrop).
+install -m 2755 -o root -g "$GROUP" "$BUILD/fazmaild" "$PREFIX/bin/fazmaild"
+install -m 2755 -o root -g "$GROUP" "$BUILD/appsh-sendmail" "$PREFIX/bin/appsh-sendmail"
+if [ -d /etc/systemd/system ]; then
+	sed "s|/usr/local/bin|$PREFIX/bin|; s|/var/lib/appsh|$STATE|g; s|^Group=.*|Group=$GROUP|" \
+		"$(dirname "$0")/../maild/fazmaild.service" >/etc/systemd/system/fazmaild.service
+fi
 grep -qxF "$SHELL_PATH" /etc/shells || echo "$SHELL_PATH" >>/etc/shells
 
 # The state directory: setgid so that every file made in it belongs to the
@@ -30,7 +40,8 @@ grep -qxF "$SHELL_PATH" /etc/shells || echo "$SHELL_PATH" >>/etc/shells
 install -d -m 2770 -o root -g "$GROUP" "$STATE"
 chmod 2770 "$STATE"
 chgrp -R "$GROUP" "$STATE"
-for f in "$STATE"/config.db "$STATE"/config.db-wal "$STATE"/config.db-shm; do
+for f in "$STATE"/config.db "$STATE"/config.db-wal "$STATE"/config.db-shm \
+	"$STATE"/mailq.db "$STATE"/mailq.db-wal "$STATE"/mailq.db-shm; do
 	[ -e "$f" ] && chmod 0660 "$f"
 done
 [ -e "$STATE/secret.key" ] && chmod 0640 "$STATE/secret.key"
