@@ -409,6 +409,13 @@ void smtp_conn_keep_session(struct smtp_conn *c, void **slot)
 		SSL_SESSION_free(s);
 		return;
 	}
+	/* SSL_free() of a connection without SSL_SENT_SHUTDOWN takes its
+	 * session for a bad one and marks it not resumable (SSL_free(3),
+	 * ssl_clear_bad_session), and s is that same object: the next
+	 * handshake would silently be a full one.  We end the connection on
+	 * purpose, so say so, without sending close_notify to a server that
+	 * may already have closed after its 221. */
+	SSL_set_shutdown(c->ssl, SSL_get_shutdown(c->ssl) | SSL_SENT_SHUTDOWN);
 	SSL_SESSION_free(*slot);
 	*slot = s;
 }

@@ -33,12 +33,12 @@ struct options {
 	unsigned port;
 	long messages, size, connections;
 	enum smtp_security mode;
-	bool per_message, no_verify, rset, quiet;
+	bool per_message, no_verify, rset, quiet, resume;
 };
 
 /* What one connection's process reports back through its pipe. */
 struct result {
-	long sent, failed, sessions;
+	long sent, failed, sessions, resumed;
 	char error[2048]; /* the first failure, or "" */
 };
 
@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"      --to ADDR              envelope recipient (rcpt@example.test)\n"
 		"      --helo NAME            our EHLO name (bench.example.test)\n"
 		"      --rset                 RSET after each message on a kept connection\n"
+		"  -R, --resume               resume each connection's TLS session in the next\n"
 		"  -q, --quiet                no result line\n");
 }
 
@@ -95,6 +96,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{"to", required_argument, NULL, 2},
 		{"helo", required_argument, NULL, 3},
 		{"rset", no_argument, NULL, 4},
+		{"resume", no_argument, NULL, 'R'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -109,7 +111,7 @@ static void parse(int argc, char **argv, struct options *o)
 			      .size = 1024,
 			      .connections = 1,
 			      .mode = SMTP_SEC_NONE};
-	while ((c = getopt_long(argc, argv, "a:p:n:s:f:c:M:NkC:H:qh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:p:n:s:f:c:M:NkC:H:Rqh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o->server = optarg;
@@ -164,6 +166,9 @@ static void parse(int argc, char **argv, struct options *o)
 			break;
 		case 4:
 			o->rset = true;
+			break;
+		case 'R':
+			o->resume = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -274,12 +279,17 @@ static void describe(const struct smtp_error *e, char *buf, size_t len)
 
 /* One connection's share of the messages (or, with per_message, that many
  * connections one after another). */
-static void run_connection(const struct options *o, const struct smtp_config *cfg, const char *msg,
+static void run_connection(const struct options *o, const struct smtp_config *base, const char *msg,
 			   size_t len, long count, struct result *r)
 {
 	const char *to[] = {o->to};
 	struct smtp_session *s = NULL;
 	struct smtp_error e;
+	struct smtp_config conf = *base, *cfg = &conf;
+	void *tls_session = NULL; /* as maild keeps one per link */
+
+	if (o->resume)
+		conf.tls_session = &tls_session;
 
 	for (long i = 0; i < count; i++) {
 		if (!s) {
@@ -289,6 +299,7 @@ static void run_connection(const struct options *o, const struct smtp_config *cf
 				return;
 			}
 			r->sessions++;
+			r->resumed += smtp_session_info(s)->tls_resumed;
 		}
 		if (smtp_send(s, o->from, to, 1, msg, len, NULL, 0, &e) != 0) {
 			if (!*r->error)
@@ -315,6 +326,7 @@ static void run_connection(const struct options *o, const struct smtp_config *cf
 		}
 	}
 	smtp_close(s);
+	smtp_tls_session_free(&tls_session);
 }
 
 static double seconds(const struct timeval *tv)
@@ -402,6 +414,7 @@ int main(int argc, char **argv)
 		total.sent += r.sent;
 		total.failed += r.failed;
 		total.sessions += r.sessions;
+		total.resumed += r.resumed;
 		if (*r.error)
 			fprintf(stderr, "smtpbench: connection %ld: %s\n", c + 1, r.error);
 	}
@@ -414,13 +427,13 @@ int main(int argc, char **argv)
 
 	if (!o.quiet)
 		printf("smtpbench: mode=%s connections=%ld per_message=%d size=%zu sent=%ld "
-		       "failed=%ld sessions=%ld wall_s=%.4f msg_per_s=%.1f user_s=%.4f "
+		       "failed=%ld sessions=%ld resumed=%ld wall_s=%.4f msg_per_s=%.1f user_s=%.4f "
 		       "sys_s=%.4f cpu_ms_per_msg=%.4f\n",
 		       o.mode == SMTP_SEC_SMTPS	     ? "smtps"
 		       : o.mode == SMTP_SEC_STARTTLS ? "starttls"
 						     : "plain",
 		       o.connections, o.per_message, len, total.sent, total.failed, total.sessions,
-		       wall, wall > 0 ? (double)total.sent / wall : 0.0, user, sys,
+		       total.resumed, wall, wall > 0 ? (double)total.sent / wall : 0.0, user, sys,
 		       total.sent ? (user + sys) * 1000 / (double)total.sent : 0.0);
 	free(msg);
 	if (status_bad)
