@@ -366,9 +366,12 @@ static int enqueue(const char *dir, const char *server, const struct msg *m)
 	if (rc)
 		return rc;
 	/* Queued: from here on, a daemon that cannot start delays the mail
-	 * but does not lose it. */
-	if (mctl_ensure(dir, err, sizeof err) != 0 ||
-	    mctl_request(dir, "kick", &reply, err, sizeof err) != 0)
+	 * but does not lose it.  A running daemon is told to look now; a new
+	 * one looks at the queue as it starts. */
+	rc = mctl_request(dir, "kick", &reply, err, sizeof err);
+	if (rc == -1)
+		rc = mctl_ensure(dir, err, sizeof err);
+	if (rc != 0)
 		fprintf(stderr, "appsh-sendmail: queued as %lld, but %s\n", (long long)id, err);
 	free(reply);
 	return 0;

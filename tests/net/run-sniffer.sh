@@ -18,39 +18,9 @@ for t in ip tcpdump ping /usr/bin/python3; do
 	}
 done
 APPSH=$(cd "$(dirname "$APPSH")" && pwd)/$(basename "$APPSH")
-unset APPSH_STATE_DIR
-
-P=asn$$- # unique namespace names
-C=${P}client R=${P}router S=${P}server
-T=$(mktemp -d)
-made=()
-MOUNTED=
-cleanup() {
-	[ -n "$MOUNTED" ] && umount "$MOUNTED" 2>/dev/null
-	for ns in "${made[@]}"; do
-		pids=$(ip netns pids "$ns" 2>/dev/null)
-		[ -n "$pids" ] && kill $pids 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-for ns in $C $R $S; do
-	ip netns add "$ns" || { echo "SKIP: cannot create network namespaces"; exit 77; }
-	made+=("$ns")
-	ip -n "$ns" link set lo up
-done
-set -e
-ip link add c0 netns $C type veth peer name r0 netns $R
-ip link add s0 netns $S type veth peer name r1 netns $R
-ip -n $C addr add 10.99.1.2/24 dev c0; ip -n $R addr add 10.99.1.1/24 dev r0
-ip -n $R addr add 10.99.2.1/24 dev r1; ip -n $S addr add 10.99.2.2/24 dev s0
-for l in $C:c0 $R:r0 $R:r1 $S:s0; do ip -n ${l%:*} link set ${l#*:} up; done
-ip -n $C route add default via 10.99.1.1; ip -n $S route add default via 10.99.2.1
-ip netns exec $R sysctl -qw net.ipv4.ip_forward=1
-set +e
+P=asn$$- TOPO_IPV6=0 # unique namespace names; IPv4 keeps the counted captures quiet
+# shellcheck source=tests/net/lib-topo.sh
+. "$(dirname "$0")/lib-topo.sh"
 # Resolve the neighbours first, so that ARP does not interleave with the
 # packets a case counts.
 ip netns exec $C ping -c1 -W2 -q 10.99.2.2 >/dev/null
@@ -285,7 +255,7 @@ check "write: unwritable path is named" \
 # A full disk: a 64 KiB tmpfs, and more traffic than fits.
 mkdir -p "$T/full"
 if mount -t tmpfs -o size=64k tmpfs "$T/full"; then
-	MOUNTED=$T/full
+	on_exit+=("umount '$T/full'")
 	start $C "diagnose sniffer packet c0 icmp 1 0 a write $T/full/big.pcap"
 	ip netns exec $C ping -c 100 -i 0.002 -s 1400 -W1 -q 10.99.2.2 >/dev/null
 	finish 5
@@ -296,7 +266,7 @@ if mount -t tmpfs -o size=64k tmpfs "$T/full"; then
 	tcpdump -r "$T/full/big.pcap" -nn >/dev/null 2>&1
 	check "full disk: what was written is still readable up to the cut" \
 		test "$(tcpdump -r "$T/full/big.pcap" -nn 2>/dev/null | wc -l)" -gt 10
-	umount "$T/full" && MOUNTED=
+	umount "$T/full"
 else
 	echo "SKIP full disk: cannot mount a tmpfs here"
 fi
