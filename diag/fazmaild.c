@@ -242,7 +242,7 @@ void diag_fazmaild_debug_sync(struct cli *cli)
 	int level = diag_debug_level("fazmaild");
 
 	snprintf(watch_dir, sizeof watch_dir, "%s", cli->statedir);
-	watch_wanted = level > 0 && diag_debug_on("fazmaild", level);
+	watch_wanted = diag_debug_on("fazmaild", 1); /* enabled, and a level set */
 	/* Start the daemon only for something that needs it. */
 	if ((level != sent_level && (level > 0 || sent_level > 0)) || watch_wanted)
 		if (mctl_ensure(watch_dir, err, sizeof err) != 0)

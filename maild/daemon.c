@@ -145,22 +145,34 @@ static void record(struct md *d, struct mq *q, const struct mq_msg *m, enum md_o
 
 static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md_link *link)
 {
+	time_t swept = 0;
 	while (!atomic_load(&d->stopping)) {
 		time_t now = time(NULL);
 		int expired = 0;
-		if (mq_expire(q, now, d->opt->queue_timeout, &expired) == MQ_OK && expired) {
-			diag_debug_printf("fazmaild", 1,
-					  "sendmail_loop:%d: discarded %d mail(s) queued longer "
-					  "than %ld seconds",
-					  __LINE__, expired, d->opt->queue_timeout);
-			syslog(LOG_WARNING, "discarded %d mail(s) after the queue timeout",
-			       expired);
+		/* Once a second is enough, and keeps the write lock free for
+		 * submitters while a burst is delivered. */
+		if (now != swept) {
+			swept = now;
+			if (mq_expire(q, now, d->opt->queue_timeout, &expired) == MQ_OK &&
+			    expired) {
+				diag_debug_printf("fazmaild", 1,
+						  "sendmail_loop:%d: discarded %d mail(s) queued "
+						  "longer than %ld seconds",
+						  __LINE__, expired, d->opt->queue_timeout);
+				syslog(LOG_WARNING, "discarded %d mail(s) after the queue timeout",
+				       expired);
+			}
 		}
 		pthread_mutex_lock(&d->mu);
 		bool paused = d->paused;
 		pthread_mutex_unlock(&d->mu);
 		struct mq_msg m;
 		int due = paused ? 0 : mq_next_due(q, now, &m);
+		if (due == 1 && now - m.created >= d->opt->queue_timeout) {
+			swept = 0; /* too old to send: the sweep above discards it */
+			mq_msg_free(&m);
+			continue;
+		}
 		if (due == 1) {
 			if (diag_debug_on("fazmaild", 8)) {
 				struct mq_stats s;
