@@ -171,6 +171,26 @@ submit "after the change" >/dev/null
 expect "a changed mail server entry is used at once" wait_stat queue "0/5000"
 expect "... the message went to the new server" is "$(spool_count ok)" $((before + 1))
 
+# ---- a kept connection the server dropped while idle --------------------------------
+
+# A daemon with a long retry delay: a message deferred by the dead
+# connection would wait 30 s, so arriving at once proves it was not.
+maild_stop
+APPSH_MAILD_RETRY=30
+start_server idle --mode plain --timeout 1
+mail_entry "$PORT"
+sent=$(stat sent)
+submit "before the idle drop" >/dev/null
+wait_stat sent $((sent + 1))
+expect "the server closed our idle connection" wait_transcript idle "close" 5
+submit "after the idle drop" >/dev/null
+expect "the next message is sent at once, not deferred" wait_stat sent $((sent + 2)) 5
+expect "... on a new connection: the RSET probe caught the dead one" \
+	is "$(grep -c ' plain connect ' "$(transcript idle)")" 2
+maild_stop
+APPSH_MAILD_RETRY=1
+mail_entry "$OKPORT"
+
 # ---- the queue timeout ---------------------------------------------------------------
 
 "$APPSH" -c 'diagnose test application fazmaild 90' >/dev/null
