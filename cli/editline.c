@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/login.h"
+#include "cli/perm.h"
 #include "diag/fazmaild.h"
 
 static volatile sig_atomic_t interrupted;
@@ -244,9 +245,11 @@ int cli_interactive(struct cli *cli)
 		}
 		if (!line) { /* Ctrl-D, idle timeout, or killed */
 			printf("\n");
-			if (timed_out)
-				fprintf(stderr, "appsh: idle for %ld minutes: session ended\n",
-					idle_limit / 60);
+			if (timed_out) {
+				fprintf(stderr, "appsh: idle for %ld minute%s: session ended\n",
+					idle_limit / 60, idle_limit == 60 ? "" : "s");
+				cli_audit(cli, "logout", "idle for %ld minutes", idle_limit / 60);
+			}
 			break;
 		}
 		size_t len = strlen(line);
@@ -276,6 +279,9 @@ int cli_interactive(struct cli *cli)
 		bool secret, understood;
 		setup_pager(cli);
 		cli_run_line(cli, acc, acclen, &secret, &understood);
+		/* A long command (a ping, the pager, a (y/n) question) is not
+		 * idleness: the clock starts again when the prompt comes back. */
+		last_key = time(NULL);
 		cli_flush_errors(cli, "");
 		read_timeout(cli);
 		/* Lines that name a secret, or that did not parse (a mistyped
