@@ -283,17 +283,25 @@ int diag_fazmaild_watch_fd(int *retry_ms)
 
 void diag_fazmaild_watch_read(void)
 {
-	char buf[8192];
+	static char buf[8192];
+	static size_t have; /* the start of a line whose end has not come yet */
 	if (watch_fd < 0)
 		return;
-	ssize_t n = read(watch_fd, buf, sizeof buf);
+	ssize_t n = read(watch_fd, buf + have, sizeof buf - have);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) { /* the daemon stopped or restarted */
 		watch_close();
+		have = 0;
 		return;
 	}
-	/* Whole lines only; the daemon writes each message's lines at once,
-	 * so a cut line is rare and only split in two. */
-	diag_debug_print_lines(buf, (size_t)n - (buf[n - 1] == '\n'));
+	have += (size_t)n;
+	/* Whole lines only; a line longer than the buffer goes out as is. */
+	char *end = memrchr(buf, '\n', have);
+	size_t whole = end ? (size_t)(end - buf) + 1 : have == sizeof buf ? have : 0;
+	if (whole) {
+		diag_debug_print_lines(buf, whole - (buf[whole - 1] == '\n'));
+		memmove(buf, buf + whole, have - whole);
+		have -= whole;
+	}
 }
