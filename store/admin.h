@@ -11,10 +11,13 @@
 #include "store/store.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 /* The connection, for the few modules below the CLI that keep tables of
  * their own in the store (store/admin.c). */
 struct sqlite3 *store_sqlite(struct store *st);
+/* The audit trail's INSERT, prepared once and reset (store/store.c). */
+struct sqlite3_stmt *store_audit_insert(struct store *st);
 /* Records "what: <sqlite message>" as the store's error; returns STORE_ERR. */
 int store_fail(struct store *st, const char *what);
 

@@ -27,6 +27,7 @@ enum stmt {
 	S_SAVEPOINT,
 	S_RELEASE,
 	S_USERS,
+	S_AUDIT_ADD,
 	S_COUNT
 };
 
@@ -45,6 +46,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_META_PUT] = "INSERT OR REPLACE INTO meta(name, value) VALUES (?1, ?2)",
 	[S_SAVEPOINT] = "SAVEPOINT commit_unit",
 	[S_RELEASE] = "RELEASE commit_unit",
+	[S_AUDIT_ADD] = ("INSERT INTO audit(time, admin, source, session, event, detail)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
 	[S_USERS] = ("SELECT count(*) FROM value v JOIN entry e ON e.id = v.entry "
 		     "WHERE e.path = ?1 AND v.attr = ?2 AND v.value = ?3"),
 };
@@ -136,6 +139,12 @@ static sqlite3_stmt *get(struct store *st, enum stmt s)
 	sqlite3_reset(st->stmt[s]);
 	sqlite3_clear_bindings(st->stmt[s]);
 	return st->stmt[s];
+}
+
+/* Prepared once: an import writes one audit row per attribute. */
+struct sqlite3_stmt *store_audit_insert(struct store *st)
+{
+	return get(st, S_AUDIT_ADD);
 }
 
 /* Runs a statement that returns no rows. */
