@@ -23,7 +23,7 @@ echo "## Summary ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
 	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)," \
 	"load $LOAD_BEFORE before, $(cut -d' ' -f1 /proc/loadavg) after)"
 echo
-echo "| measure | appsh | sqlite3 | result | CPU-time ratio | target | |"
+echo "| measure | appsh | reference | result | CPU-time ratio | target | |"
 echo "|---|---:|---:|---:|---:|---|---|"
 while IFS=$'\t' read -r what a b r c t v; do
 	echo "| $what | $a | $b | $r | $c | $t | $v |"

@@ -170,10 +170,14 @@ static void say_error(const struct smtp_error *e, char *why, size_t whylen)
 	}
 }
 
-/* 5xx, or something the server can never take; the rest may pass later. */
+/* A 5xx to the message itself (MAIL, RCPT, DATA, the body), or an address
+ * no server can take, is final.  A 5xx before that (greeting, EHLO, AUTH:
+ * a wrong password) is about the server or our settings, which an operator
+ * can fix: retried, as Postfix does. */
 static enum md_outcome classify(const struct smtp_error *e)
 {
-	return e->cls == SMTP_E_PERM || e->cls == SMTP_E_INPUT ? MD_PERM : MD_TEMP;
+	bool message = e->stage >= SMTP_MAIL && e->stage <= SMTP_BODY;
+	return message && (e->cls == SMTP_E_PERM || e->cls == SMTP_E_INPUT) ? MD_PERM : MD_TEMP;
 }
 
 /* Takes c (on success the link owns it) and connects. */

@@ -288,6 +288,32 @@ expect "after debug disable, no more lines" is "$(wc -l <"$SMTP_TMP/sh2.out")" "
 exec {sh2_fd}>&-
 wait "$sh2_pid"
 
+# ---- a wrong password is a settings problem: retried, not failed ----------------------
+
+start_server authsrv --mode plain --auth plain --user joe --password right-pw
+auth_entry() {
+	"$APPSH" -c "config system mail
+edit \"auth\"
+set server \"127.0.0.1\"
+set port ${SMTP_PORT[authsrv]}
+set secure-option none
+set auth enable
+set user \"joe\"
+set passwd \"$1\"
+next
+end" >/dev/null
+}
+auth_entry wrong-pw
+failed=$(stat failed)
+submit "auth" -S auth >/dev/null
+expect "a wrong password: the server refuses AUTH" wait_transcript authsrv "auth PLAIN failed" 10
+smtp_sleep 0.3
+expect "... the message is kept for a retry, not failed" is "$(stat failed)" "$failed"
+expect "... and test 3 says why" grep_q "AUTH: 535" <<<"$("$APPSH" -c 'diagnose test application fazmaild 3')"
+auth_entry right-pw
+expect "once the password is fixed, it is delivered" wait_stat queue "0/5000" 10
+expect "... to that server" is "$(spool_count authsrv)" 1
+
 maild_stop
 maild_asan_check
 summary
