@@ -129,6 +129,14 @@ static void usage(struct cli *cli)
 				 "99: restart fazmaild daemon\n");
 }
 
+/* ---- the debug watch's state (used by 99 too) --------------------------- */
+
+static char watch_dir[4096]; /* the state directory, once a shell asked */
+static int watch_fd = -1;
+static bool watch_wanted;
+static struct timespec watch_retry; /* when to try to reconnect */
+static int sent_level = -1;	    /* what the daemon was last told */
+
 /* 99: the daemon answers, then hands over to a new process; wait until
  * the new one answers so that `1` right after shows it. */
 static int restart(struct cli *cli)
@@ -149,7 +157,8 @@ static int restart(struct cli *cli)
 		free(r);
 		if (strcmp(now, pid) != 0) {
 			cli_out_printf(cli->out, "fazmaild restarted: PID %s (was %s)\n", now, pid);
-			diag_fazmaild_debug_sync(cli); /* the new one starts at level 0 */
+			sent_level = -1; /* the new one starts at level 0: tell it ours */
+			diag_fazmaild_debug_sync(cli);
 			return 0;
 		}
 	}
@@ -223,12 +232,6 @@ int diag_fazmaild_usage(struct cli *cli, const struct cli_args *a)
 
 /* ---- the debug watch ---------------------------------------------------------- */
 
-static char watch_dir[4096]; /* the state directory, once a shell asked */
-static int watch_fd = -1;
-static bool watch_wanted;
-static struct timespec watch_retry; /* when to try to reconnect */
-static int sent_level = -1;	    /* what the daemon was last told */
-
 static void watch_close(void)
 {
 	if (watch_fd >= 0)
@@ -248,8 +251,8 @@ void diag_fazmaild_debug_sync(struct cli *cli)
 		if (mctl_ensure(watch_dir, err, sizeof err) != 0)
 			return;
 	snprintf(req, sizeof req, "level %d", level);
-	if (level != sent_level && mctl_request(watch_dir, req, &r, err, sizeof err) == 0)
-		sent_level = level;
+	if (level != sent_level)
+		sent_level = mctl_request(watch_dir, req, &r, err, sizeof err) == 0 ? level : -1;
 	free(r);
 	if (!watch_wanted)
 		watch_close();

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,23 @@ static int connect_to(const char *statedir, char *err, size_t errlen)
 		snprintf(err, errlen, "the state directory's path is too long for a socket");
 		return -1;
 	}
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a Unix socket whose backlog is full would block
+	 * connect() for as long as the daemon is stuck. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-		snprintf(err, errlen, "fazmaild is not running (%s)", strerror(errno));
+		bool busy = errno == EAGAIN;
+		snprintf(err, errlen,
+			 busy ? "fazmaild is too busy to answer (%s)"
+			      : "fazmaild is not running (%s)",
+			 strerror(errno));
 		close(fd);
-		return -1;
+		return busy ? -2 : -1;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 
@@ -100,7 +108,7 @@ int mctl_request(const char *statedir, const char *request, char **reply, char *
 	*err = '\0';
 	int fd = connect_to(statedir, err, errlen);
 	if (fd < 0)
-		return -1;
+		return fd == -2 ? -2 : -1;
 	char *all = send_line(fd, request, err, errlen) == 0 ? read_all(fd, err, errlen) : NULL;
 	close(fd);
 	if (!all)
@@ -155,8 +163,9 @@ int mctl_ensure(const char *statedir, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int fd = connect_to(statedir, err, errlen);
-	if (fd >= 0) {
-		close(fd);
+	if (fd >= 0 || fd == -2) { /* running (busy is running too) */
+		if (fd >= 0)
+			close(fd);
 		return 0;
 	}
 	if (daemon_path(path, sizeof path) != 0) {
@@ -175,7 +184,7 @@ int mctl_ensure(const char *statedir, char *err, size_t errlen)
 		execl(path, "fazmaild", "--state-dir", statedir, (char *)NULL);
 		_exit(127);
 	}
-	int status;
+	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	/* Exit 0: it listens.  Otherwise another starter may have won the

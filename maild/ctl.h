@@ -33,7 +33,8 @@ int mctl_path(const char *statedir, char *buf, size_t len);
 /*
  * Sends request and reads the whole reply into a malloc'd *reply (without
  * the "OK" line).  0; -1 when the daemon is not running (err says so);
- * -2 when it answered ERR (the reason in err).
+ * -2 when it answered ERR, too slowly, or is too busy to accept (err says
+ * which).
  */
 int mctl_request(const char *statedir, const char *request, char **reply, char *err, size_t errlen);
 

@@ -13,12 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/session.h"
 #include "diag/debug.h"
+#include "maild/ctl.h"
 #include "maild/deliver.h"
 #include "maild/queue.h"
 
@@ -114,24 +117,39 @@ static long backoff(const struct md *d, int attempts)
 }
 
 /* Records the outcome of one attempt (in the queue, the log, syslog). */
+/* Writes the outcome; a busy queue (a submitter holding the write lock)
+ * is waited for, because a message left due would go out again at once. */
+static int write_outcome(struct mq *q, const struct mq_msg *m, enum md_outcome rc, int64_t now,
+			 int64_t next_try, const char *why)
+{
+	int r = MQ_BUSY;
+	for (int tries = 0; r == MQ_BUSY && tries < 60; tries++) {
+		r = rc == MD_SENT   ? mq_delivered(q, m->id, now)
+		    : rc == MD_PERM ? mq_failed(q, m->id, why)
+				    : mq_deferred(q, m->id, next_try, why);
+		if (r == MQ_BUSY)
+			usleep(100 * 1000);
+	}
+	return r;
+}
+
+/* Records the outcome of one attempt (in the queue, the log, syslog). */
 static void record(struct md *d, struct mq *q, const struct mq_msg *m, enum md_outcome rc,
 		   const char *why)
 {
 	time_t now = time(NULL);
-	int r;
+	long delay = backoff(d, m->attempts);
+	if (write_outcome(q, m, rc, now, now + delay, why) != MQ_OK)
+		syslog(LOG_ERR, "the mail queue failed: %s", mq_errmsg(q));
 	if (rc == MD_SENT) {
-		r = mq_delivered(q, m->id, now);
 		diag_debug_printf("fazmaild", 4, "sendmail_loop:%d: mail %" PRId64 " sent: %s",
 				  __LINE__, m->id, why);
 		syslog(LOG_INFO, "mail %" PRId64 " delivered: %s", m->id, why);
 	} else if (rc == MD_PERM) {
-		r = mq_failed(q, m->id, why);
 		diag_debug_printf("fazmaild", 1, "sendmail_loop:%d: mail %" PRId64 " failed: %s",
 				  __LINE__, m->id, why);
 		syslog(LOG_ERR, "mail %" PRId64 " failed for good: %s", m->id, why);
 	} else {
-		long delay = backoff(d, m->attempts);
-		r = mq_deferred(q, m->id, now + delay, why);
 		diag_debug_printf("fazmaild", 1,
 				  "sendmail_loop:%d: mail %" PRId64 " deferred (attempt %d), "
 				  "retry in %ld s: %s",
@@ -139,8 +157,6 @@ static void record(struct md *d, struct mq *q, const struct mq_msg *m, enum md_o
 		syslog(LOG_WARNING, "mail %" PRId64 " deferred, retry in %ld s: %s", m->id, delay,
 		       why);
 	}
-	if (r != MQ_OK)
-		syslog(LOG_ERR, "the mail queue failed: %s", mq_errmsg(q));
 }
 
 static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md_link *link)
@@ -192,7 +208,7 @@ static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md
 		}
 		if (due < 0)
 			syslog(LOG_ERR, "the mail queue failed: %s", mq_errmsg(q));
-		md_link_idle(link, now);
+		time_t idle_check = md_link_idle(link, now);
 		struct mq_stats s;
 		if (diag_debug_on("fazmaild", 8) && mq_stats(q, &s) == MQ_OK) {
 			if (paused)
@@ -213,6 +229,8 @@ static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md
 		time_t until = now + IDLE_WAKE;
 		if (next >= 0 && next < until)
 			until = next <= now ? now + 1 : (time_t)next;
+		if (idle_check >= 0 && idle_check < until)
+			until = idle_check <= now ? now + 1 : idle_check;
 		if (due < 0)
 			until = now + 1; /* the database was busy: try again soon */
 		wait_until(d, until);
@@ -325,22 +343,25 @@ static bool answer(struct md *d, struct mq *q, int fd, const char *req, bool *re
 		*restart = true;
 		fputs("OK\n", f);
 	} else if (!strcmp(req, "watch")) {
+		/* "OK" goes out before the first debug line can: both under
+		 * the lock the sender thread broadcasts under. */
 		pthread_mutex_lock(&d->mu);
-		watch = d->nwatch < MAX_WATCHERS;
+		watch = d->nwatch < MAX_WATCHERS && send(fd, "OK\n", 3, MSG_NOSIGNAL) == 3;
 		if (watch) {
 			d->watchers[d->nwatch++] = fd;
 			diag_debug_set_enabled(true);
 		}
 		pthread_mutex_unlock(&d->mu);
-		fputs(watch ? "OK\n" : "ERR too many shells are watching\n", f);
+		if (!watch)
+			fputs("ERR too many shells are watching\n", f);
 	} else {
 		fprintf(f, "ERR unknown request\n");
 	}
 	fclose(f);
-	if (send(fd, out, outlen, MSG_NOSIGNAL) < 0 && watch) {
-		drop_watcher(d, fd);
-		watch = false;
-	}
+	/* Bounded by SO_SNDTIMEO (serve_client): a client that does not read
+	 * its reply is dropped, not waited for. */
+	if (outlen && send(fd, out, outlen, MSG_NOSIGNAL) < 0)
+		syslog(LOG_NOTICE, "a control client did not take its reply: %s", strerror(errno));
 	free(out);
 	return watch;
 }
@@ -350,8 +371,19 @@ static void serve_client(struct md *d, struct mq *q, int fd, bool *restart)
 {
 	char req[128];
 	size_t n = 0;
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	while (n < sizeof req - 1 && poll(&p, 1, REQUEST_MS) == 1) {
+	struct timeval tv = {.tv_sec = REQUEST_MS / 1000};
+	struct timespec t0, t;
+	/* The whole request within REQUEST_MS, and each reply write too: the
+	 * one control thread must never wait long for one client. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = REQUEST_MS -
+			    ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (n == sizeof req - 1 || left <= 0 || poll(&p, 1, (int)left) != 1)
+			break;
 		ssize_t got = read(fd, req + n, sizeof req - 1 - n);
 		if (got <= 0)
 			break;
@@ -373,12 +405,15 @@ int md_serve(const char *statedir, int listen_fd, const struct md_options *opt)
 	pthread_condattr_t ca;
 	pthread_t sender;
 	struct mq *q;
-	char err[256];
+	char err[256] = "the state directory's path is too long";
 	bool restart = false;
+	char sock[4200];
 
-	if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) != 0 ||
+	if (mctl_path(statedir, sock, sizeof sock) != 0 ||
+	    (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) != 0 &&
+	     snprintf(err, sizeof err, "pipe: %s", strerror(errno))) ||
 	    mq_open(statedir, &q, err, sizeof err) != MQ_OK) {
-		syslog(LOG_ERR, "cannot start: %s", sigpipe_fds[0] < 0 ? strerror(errno) : err);
+		syslog(LOG_ERR, "cannot start: %s", err);
 		return 1;
 	}
 	d.paused = mq_paused(q);
@@ -405,6 +440,14 @@ int md_serve(const char *statedir, int listen_fd, const struct md_options *opt)
 		pthread_mutex_unlock(&d.mu);
 		if (poll(p, (nfds_t)np, 1000) < 0 && errno != EINTR)
 			break;
+		/* Our socket gone (the state directory removed): nobody can
+		 * reach us any more, so there is nothing left to serve. */
+		struct stat sb;
+		if (lstat(sock, &sb) != 0 && errno == ENOENT) {
+			syslog(LOG_NOTICE, "the control socket %s is gone: stopping", sock);
+			atomic_store(&d.stopping, true);
+			break;
+		}
 		if (p[0].revents) {
 			atomic_store(&d.stopping, true);
 			break;

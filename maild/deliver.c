@@ -30,7 +30,8 @@ struct md_link {
 	char helo[64];
 	void *tls_session; /* resumed by the next connection to the same server */
 	time_t opened, used;
-	int count; /* messages sent on s */
+	int count;    /* messages sent on s */
+	bool in_body; /* the body is going out: see link_cancelled */
 	bool (*cancelled)(void *arg);
 	void *arg;
 };
@@ -65,10 +66,11 @@ void md_link_free(struct md_link *l)
 	free(l);
 }
 
-void md_link_idle(struct md_link *l, time_t now)
+time_t md_link_idle(struct md_link *l, time_t now)
 {
 	if (l->s && now - l->used >= LINK_IDLE)
 		link_close(l);
+	return l->s ? l->used + LINK_IDLE : -1;
 }
 
 /* ---- the configuration ---------------------------------------------------- */
@@ -84,7 +86,7 @@ static int first_key(void *arg, const char *key)
 static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned char key[32])
 {
 	char head[64];
-	const char *parts[] = {id,	    c->server,	c->user,   c->password,
+	const char *parts[] = {id,	    c->server,	c->user,   c->password, c->local_cert,
 			       c->cert_pem, c->key_pem, c->ca_pem, c->from};
 	unsigned int n = 0;
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -155,8 +157,22 @@ static void on_transcript(void *arg, char dir, bool tls, const char *line)
 
 static void on_progress(void *arg, enum smtp_stage stage, const char *info)
 {
-	(void)arg;
+	struct md_link *l = arg;
+	if (stage == SMTP_DATA)
+		l->in_body = true; /* DATA accepted: the body goes out next */
+	else if (stage == SMTP_BODY)
+		l->in_body = false; /* the server's answer to it is in */
 	diag_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
+}
+
+/* A stop (restart, SIGTERM) abandons a session at once, except while the
+ * body is out and its answer pending: abandoning then would send the
+ * message again from the next daemon.  That wait is bounded by the
+ * stage's deadline. */
+static bool link_cancelled(void *arg)
+{
+	struct md_link *l = arg;
+	return !l->in_body && l->cancelled(l->arg);
 }
 
 static void say_error(const struct smtp_error *e, char *why, size_t whylen)
@@ -191,8 +207,7 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	l->cfg = *c;
 	memset(c, 0, sizeof *c);
 	memcpy(l->key, key, sizeof l->key);
-	if (diag_mailcfg_certs(cli, &l->cfg, why, whylen) != 0 ||
-	    resolve(cli, l->cfg.server, l->addrs, &naddrs, why, whylen) != 0) {
+	if (resolve(cli, l->cfg.server, l->addrs, &naddrs, why, whylen) != 0) {
 		diag_mailcfg_free(&l->cfg);
 		return MD_TEMP;
 	}
@@ -205,8 +220,8 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	l->sc.tls_session = &l->tls_session;
 	l->sc.transcript = on_transcript;
 	l->sc.progress = on_progress;
-	l->sc.cancelled = l->cancelled;
-	l->sc.hook_arg = l->arg;
+	l->sc.cancelled = link_cancelled;
+	l->sc.hook_arg = l;
 	for (int i = 0; i < SMTP_STAGES; i++)
 		l->sc.timeout_ms[i] = STAGE_TIMEOUT_MS;
 	diag_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
@@ -267,10 +282,19 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 		diag_mailcfg_free(&c);
 		return MD_TEMP;
 	}
+	if (diag_mailcfg_certs(cli, &c, why, whylen) != 0) {
+		diag_mailcfg_free(&c);
+		return MD_TEMP;
+	}
 	fingerprint(id, &c, key);
-	if (l->s && (memcmp(key, l->key, sizeof key) != 0 || l->count >= LINK_MAX_MESSAGES ||
-		     now - l->opened >= LINK_MAX_AGE))
+	if (memcmp(key, l->key, sizeof key) != 0) {
+		/* Other settings: neither the connection nor the TLS session
+		 * (made with the old certificates) may be used again. */
 		link_close(l);
+		smtp_tls_session_free(&l->tls_session);
+	} else if (l->s && (l->count >= LINK_MAX_MESSAGES || now - l->opened >= LINK_MAX_AGE)) {
+		link_close(l);
+	}
 
 	/* The RSET probe: a connection the server dropped while we were idle
 	 * fails here, not in the middle of a message. */
@@ -302,6 +326,7 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 		return oom ? MD_TEMP : MD_PERM;
 	}
 	char final[512];
+	l->in_body = false;
 	int sent = smtp_send(l->s, sender, to, nto, m->body, m->len, final, sizeof final, &err);
 	free(list);
 	l->used = time(NULL);

@@ -40,7 +40,8 @@ void md_link_free(struct md_link *l);
 enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_msg *m, char *why,
 			   size_t whylen);
 
-/* Closes the connection when it has been idle for LINK_IDLE seconds. */
-void md_link_idle(struct md_link *l, time_t now);
+/* Closes the connection when it has been idle for LINK_IDLE seconds;
+ * returns when to call again (-1: no connection open). */
+time_t md_link_idle(struct md_link *l, time_t now);
 
 #endif

@@ -32,9 +32,9 @@
 #include "store/statedir.h"
 #include "store/store.h"
 
-#define MAX_MESSAGE	(32u << 20) /* bytes: larger is refused, not truncated */
-#define MAX_RCPTS	100
-#define MAX_HEADER_LINE 998 /* RFC 5322 §2.1.1 */
+#define MAX_MESSAGE (32u << 20) /* bytes: larger is refused, not truncated */
+#define MAX_RCPTS   100
+#define MAX_LINE    998 /* RFC 5322 §2.1.1, RFC 5321 §4.5.3.1.6 */
 
 struct msg {
 	char *text; /* the message as read, then with headers added */
@@ -115,9 +115,6 @@ static int check_headers(struct msg *m)
 		}
 		if (memchr(t + i, '\r', n))
 			return die(EX_DATAERR, "a header line contains a bare CR");
-		if (n > MAX_HEADER_LINE)
-			return die(EX_DATAERR, "a header line is longer than %d characters",
-				   MAX_HEADER_LINE);
 		if (t[i] != ' ' && t[i] != '\t') {
 			size_t k = i;
 			while (k < i + n && t[k] > ' ' && t[k] < 0x7f && t[k] != ':')
@@ -131,6 +128,24 @@ static int check_headers(struct msg *m)
 		i = eol + 1;
 	}
 	m->head = m->len; /* headers only, no body */
+	return 0;
+}
+
+/* No line may be longer than SMTP carries (RFC 5321 §4.5.3.1.6): refused
+ * here, where the sender hears of it, not later in the daemon. */
+static int check_lines(const struct msg *m)
+{
+	size_t line = 1, start = 0;
+	for (size_t i = 0; i <= m->len; i++) {
+		if (i < m->len && m->text[i] != '\n')
+			continue;
+		size_t n = i - start - (i > start && m->text[i - 1] == '\r');
+		if (n > MAX_LINE)
+			return die(EX_DATAERR, "line %zu is longer than %d characters", line,
+				   MAX_LINE);
+		start = i + 1;
+		line++;
+	}
 	return 0;
 }
 
@@ -189,27 +204,46 @@ static int add_rcpt(struct msg *m, const char *addr, size_t n)
 	return 0;
 }
 
-/* The addresses of an address-list header: "A <a@x>, b@y, \"Q, R\" <c@z>". */
+/*
+ * The addresses of an address list (RFC 5322 §3.4): `A <a@x>, b@y (Bob),
+ * "Q, R" <c@z>, Team: d@w, e@w;` and `undisclosed-recipients:;`.
+ * Comments and group names are dropped; each address is checked.
+ */
 static int add_list(struct msg *m, const char *v)
 {
-	while (*v) {
-		const char *p = v, *lt = NULL, *gt = NULL;
-		bool quoted = false;
-		for (; *p && (quoted || *p != ','); p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (!quoted && *p == '<')
-				lt = p;
-			else if (!quoted && *p == '>')
-				gt = p;
+	char item[1024];
+	size_t n = 0;
+	bool quoted = false, angle = false;
+	int comment = 0;
+	for (const char *p = v;; p++) {
+		char c = *p;
+		if (quoted && c == '\\' && p[1]) {
+			p++; /* a quoted pair: part of a display name */
+			continue;
 		}
-		int rc = lt && gt > lt ? add_rcpt(m, lt + 1, (size_t)(gt - lt - 1))
-				       : add_rcpt(m, v, (size_t)(p - v));
-		if (rc)
-			return rc;
-		v = *p ? p + 1 : p;
+		if (c && comment) {
+			comment += c == '(' ? 1 : c == ')' ? -1 : 0;
+			continue;
+		}
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && c == '(')
+			comment = 1;
+		else if (!quoted && c == '<')
+			angle = true, n = 0; /* what came before was a display name */
+		else if (!quoted && c == '>')
+			angle = false;
+		else if (!quoted && !angle && c == ':')
+			n = 0; /* a group's name */
+		else if (!c || (!quoted && !angle && (c == ',' || c == ';'))) {
+			int rc = add_rcpt(m, item, n);
+			if (rc || !c)
+				return rc;
+			n = 0;
+		} else if (!quoted && n < sizeof item) {
+			item[n++] = c;
+		}
 	}
-	return 0;
 }
 
 /* -t: the recipients from To, Cc and Bcc (every instance). */
@@ -279,6 +313,12 @@ static int complete_headers(struct msg *m)
 	}
 	if (!o)
 		return 0;
+	/* Headers only, the last one without its newline: end it first. */
+	if (m->head == m->len && m->len && m->text[m->len - 1] != '\n') {
+		memmove(add + 1, add, o + 1);
+		add[0] = '\n';
+		o++;
+	}
 	char *t = malloc(m->len + o + 1);
 	if (!t)
 		return die(EX_OSERR, "out of memory");
@@ -337,11 +377,11 @@ static int check_server(const char *dir, const char *server)
 static int prepare(struct msg *m, bool from_headers, bool dots_end)
 {
 	int rc;
-	if ((rc = read_message(m, dots_end)) || (rc = check_headers(m)) ||
+	if ((rc = read_message(m, dots_end)) || (rc = check_headers(m)) || (rc = check_lines(m)) ||
 	    (from_headers && (rc = rcpts_from_headers(m))))
 		return rc;
-	if (from_headers)
-		drop_bcc(m);
+	/* Bcc is for the envelope only, with -t or without (as in Postfix). */
+	drop_bcc(m);
 	if (m->nrcpt == 0)
 		return die(EX_USAGE, "no recipients (give them as arguments, or use -t)");
 	if (!m->sender[0])
@@ -396,7 +436,7 @@ int main(int argc, char **argv)
 	char dir[4096], err[512];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "tif:S:o:F:B:N:b:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "tif:r:S:o:F:B:N:b:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't':
 			from_headers = true;
@@ -409,6 +449,7 @@ int main(int argc, char **argv)
 				dots_end = false;
 			break;
 		case 'f':
+		case 'r': /* the old name of -f */
 			if (!smtp_address_valid(optarg) && *optarg)
 				return die(EX_DATAERR, "invalid sender address: \"%.80s\"", optarg);
 			snprintf(m.sender, sizeof m.sender, "%s", optarg);

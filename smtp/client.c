@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 
 #include "smtp/auth.h"
@@ -528,11 +529,13 @@ static int pipelined(struct smtp_session *s, const char *from, const char *const
 	if (get_reply(s, &r, err) != 0)
 		return -1;
 	if (r.code == 354 && rc != 0) {
-		/* The server wants the message although the transaction failed:
-		 * send an empty one and let RSET undo it. */
-		struct smtp_error ignore = {0};
-		if (put(s, ".", NULL, &ignore) == 0 && flush(s, &ignore) == 0)
-			get_reply(s, &r, &ignore);
+		/* The server wants the message although a recipient was refused.
+		 * Ending it with "." would deliver an empty message to the
+		 * others, and RSET cannot take that back: there is no way out
+		 * of DATA but to drop the connection, which makes the server
+		 * discard the unfinished message. */
+		shutdown(s->c.fd, SHUT_RDWR);
+		s->usable = false;
 	} else if (r.code != 354 && rc == 0) {
 		rc = refused(s, &r, err, "DATA");
 	}

@@ -47,6 +47,9 @@ expect "unknown mail server entry (-S): EX_NOUSER" \
 	is "$(sm_status 'Subject: x\n\nb\n' -S nosuch r@example.com)" 67
 expect "the error names the entry" grep_q '"nosuch"' "$SMTP_TMP/sm.err"
 expect "-t without To/Cc/Bcc: EX_USAGE" is "$(sm_status 'Subject: x\n\nb\n' -t)" 64
+expect "a body line over 998 characters: EX_DATAERR" \
+	is "$(sm_status "Subject: x\n\n$(head -c 1200 /dev/zero | tr '\0' a)\n" r@example.com)" 65
+expect "the error names the line" grep_q "line 3 is longer than 998" "$SMTP_TMP/sm.err"
 expect "nothing was queued by refused submissions" is "$(queued)" 0
 
 # ---- delivery -----------------------------------------------------------------
@@ -77,9 +80,22 @@ expect "-t: To, Cc and Bcc are the envelope recipients" \
 expect "-t: the Bcc header is removed" bash -c "! grep -qi '^Bcc:' '$last'"
 expect "Date was added" grep_q "^Date: " "$last"
 expect "Message-ID was added" grep_q "^Message-ID: <" "$last"
+# Groups, comments and quoted pairs in address lists (RFC 5322 §3.4).
+printf 'From: s@example.com\nTo: undisclosed-recipients:;\nCc: Team: d@example.com (Dee), "Q \\"R\\"" <e@example.com>;\nSubject: g\n\nbody\n' |
+	"$SENDMAIL" -t
+expect "-t with groups and comments exits 0" is $? 0
+expect "... delivered" wait_stat sent 5
+expect "... to the group's members" \
+	is "$(spool_env ok to "$(spool_last ok)")" "d@example.com,e@example.com"
+# Bcc goes even without -t; a header-only message without its last newline.
+printf 'From: s@example.com\nBcc: hidden@example.com\nSubject: no body' | "$SENDMAIL" r@example.com
+expect "... delivered" wait_stat sent 6
+last=$(spool_last ok)
+expect "Bcc is removed without -t too" bash -c "! grep -qi '^Bcc:' '$last'"
+expect "the last header keeps its own line" grep_q -E $'^Subject: no body\r?$' "$last"
 # Without -i a line with a single dot ends the message, as with sendmail.
 printf 'Subject: dots\n\nbefore\n.\nafter\n' | "$SENDMAIL" r@example.com
-wait_stat sent 5
+wait_stat sent 7
 expect "without -i, a lone dot ends the message" \
 	bash -c "grep -q before '$(spool_last ok)' && ! grep -q after '$(spool_last ok)'"
 
@@ -135,6 +151,15 @@ smtp_sleep 2.5 # beyond two retry intervals
 expect "550: not retried" is "$(grep -cE 'C\+?: RCPT' "$(transcript rej)")" 1
 expect "550: not sent" is "$(stat sent)" "$sent"
 expect "550: not queued" is "$(queued)" 0
+
+# ---- one recipient refused while pipelining: no empty message for the others --------
+
+start_server partial --mode plain
+mail_entry "$PORT"
+failed=$(stat failed)
+submit "partly refused" unknown@example.com >/dev/null # besides rcpt@example.com
+expect "one refused recipient: the message fails (550)" wait_stat failed $((failed + 1))
+expect "... and nothing, not even an empty message, reached the others" is "$(spool_count partial)" 0
 
 # ---- 451 then recovery; a drop during DATA: retried ---------------------------------
 
@@ -267,14 +292,11 @@ pid=$(daemon_pid)
 exec {sh1_fd}>&-
 wait "$sh1_pid"
 expect "a watching shell that exits leaves the daemon running" is "$(daemon_pid)" "$pid"
-# A changed entry means a new connection, which resumes the TLS session.
-"$APPSH" -c 'config system mail
-edit "tls"
-set from "other@example.com"
-next
-end' >/dev/null
+# The kept connection closes after 5 s idle; the next one, with the same
+# settings, resumes the TLS session.
+expect "the idle connection is closed after 5 s" wait_transcript tls "close" 8
 submit "resumed" -S tls >/dev/null
-expect "the daemon still delivers" wait_transcript tls "message .*" 10
+expect "the daemon still delivers" wait_stat queue "0/5000" 10
 smtp_sleep 0.5
 expect "the second connection resumed the TLS session" grep_q "session resumed" "$SMTP_TMP/sh2.out"
 expect "the remaining shell still sees new lines" grep_q "mail [0-9]* sent" <(tail -5 "$SMTP_TMP/sh2.out")
@@ -313,6 +335,12 @@ expect "... and test 3 says why" grep_q "AUTH: 535" <<<"$("$APPSH" -c 'diagnose 
 auth_entry right-pw
 expect "once the password is fixed, it is delivered" wait_stat queue "0/5000" 10
 expect "... to that server" is "$(spool_count authsrv)" 1
+
+# A daemon whose state directory (here: its socket) is removed stops.
+pid=$(daemon_pid)
+rm -f "$STATE/fazmaild.sock"
+for _ in $(seq 30); do gone "$pid" && break; smtp_sleep 0.1; done
+expect "a daemon whose control socket is removed stops by itself" gone "$pid"
 
 maild_stop
 maild_asan_check
