@@ -239,25 +239,33 @@ static void watch_close(void)
 	watch_fd = -1;
 }
 
-void diag_fazmaild_debug_sync(struct cli *cli)
+/*
+ * Tells a running daemon our level and, when watching is wanted, opens the
+ * watch connection.  A daemon that is not running is not started for this:
+ * debug settings are no reason to run one (the mail-server test turns them
+ * on), and the line readers call diag_fazmaild_watch_fd each second, which
+ * finds a daemon started later.
+ */
+static void watch_connect(void)
 {
 	char err[300], req[32], *r = NULL;
 	int level = diag_debug_level("fazmaild");
 
-	snprintf(watch_dir, sizeof watch_dir, "%s", cli->statedir);
-	watch_wanted = diag_debug_on("fazmaild", 1); /* enabled, and a level set */
-	/* Start the daemon only for something that needs it. */
-	if ((level != sent_level && (level > 0 || sent_level > 0)) || watch_wanted)
-		if (mctl_ensure(watch_dir, err, sizeof err) != 0)
-			return;
 	snprintf(req, sizeof req, "level %d", level);
 	if (level != sent_level)
 		sent_level = mctl_request(watch_dir, req, &r, err, sizeof err) == 0 ? level : -1;
 	free(r);
+	if (watch_wanted && watch_fd < 0 && sent_level == level)
+		watch_fd = mctl_watch(watch_dir, err, sizeof err);
+}
+
+void diag_fazmaild_debug_sync(struct cli *cli)
+{
+	snprintf(watch_dir, sizeof watch_dir, "%s", cli->statedir);
+	watch_wanted = diag_debug_on("fazmaild", 1); /* enabled, and a level set */
 	if (!watch_wanted)
 		watch_close();
-	else if (watch_fd < 0)
-		watch_fd = mctl_watch(watch_dir, err, sizeof err);
+	watch_connect();
 }
 
 int diag_fazmaild_watch_fd(int *retry_ms)
@@ -265,20 +273,15 @@ int diag_fazmaild_watch_fd(int *retry_ms)
 	*retry_ms = -1;
 	if (!watch_wanted || watch_fd >= 0)
 		return watch_wanted ? watch_fd : -1;
-	/* The daemon went away (restart, crash): ask again once a second,
-	 * and tell the new one our level first. */
+	/* No daemon yet, or it went away (restart, crash): ask again once a
+	 * second; a new one starts at level 0, so tell it ours first. */
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec < watch_retry.tv_sec) {
-		*retry_ms = 1000;
-		return -1;
+	if (now.tv_sec >= watch_retry.tv_sec) {
+		watch_retry.tv_sec = now.tv_sec + 1;
+		sent_level = -1;
+		watch_connect();
 	}
-	watch_retry.tv_sec = now.tv_sec + 1;
-	char err[300], req[32], *r = NULL;
-	snprintf(req, sizeof req, "level %d", diag_debug_level("fazmaild"));
-	if (mctl_request(watch_dir, req, &r, err, sizeof err) == 0)
-		watch_fd = mctl_watch(watch_dir, err, sizeof err);
-	free(r);
 	if (watch_fd < 0)
 		*retry_ms = 1000;
 	return watch_fd;

@@ -34,6 +34,7 @@ trap 'tm kill-server 2>/dev/null; maild_cleanup' EXIT
 
 start_server sink --mode plain
 mail_entry "$PORT"
+"$APPSH" -c 'diagnose test application fazmaild 1' >/dev/null # the daemon runs, as on the appliance
 tm new-session -d -s con -x 160 -y 40 \
 	env APPSH_STATE_DIR="$STATE" ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
 	"$APPSH"

@@ -278,8 +278,12 @@ exec {sh1_fd}>"$SMTP_TMP/sh1.in" {sh2_fd}>"$SMTP_TMP/sh2.in"
 for fd in "$sh1_fd" "$sh2_fd"; do
 	printf 'diagnose debug application fazmaild 255\ndiagnose debug enable\n' >&"$fd"
 done
-for _ in $(seq 50); do [ -n "$(daemon_pid)" ] && break; smtp_sleep 0.1; done
 smtp_sleep 0.5
+# Debug settings do not start a daemon; the shells find one started later
+# (their readers look again each second).
+expect "turning debug on starts no daemon" test -z "$(daemon_pid)"
+"$APPSH" -c 'diagnose test application fazmaild 1' >/dev/null
+smtp_sleep 1.5
 submit "watched" -S tls >/dev/null
 expect "TLS entry: delivered" wait_transcript tls "message " 10
 smtp_sleep 0.5
