@@ -28,6 +28,7 @@
 #   expect_no_transcript NAME ERE DESC / expect_env NAME KEY VALUE DESC
 #                                   pass/fail checks (pass/fail/summary are
 #                                   defined here unless the caller has them)
+#   mailtest_script SETTINGS ARGS...  the commands of one mail-server test
 #
 # Every server gets --pki "$SMTP_PKI" --spool "$(spool_dir NAME)" before ARGS
 # (later flags win).  Its stderr goes to $SMTP_TMP/NAME.log, which start_server
@@ -277,4 +278,22 @@ expect_env() {
 	local v
 	v=$(spool_env "$1" "$2")
 	if [ "$v" = "$3" ]; then pass "$4"; else fail "$4 ($2=$v, want $3)"; fi
+}
+
+# mailtest_script SETTINGS ARGS...: the appsh commands of one mail-server
+# test: `config system dns` from $DNS_SETS (when set), entry "1" made of
+# SETTINGS (set lines), debug 255 on, then the test with ARGS (mail-from
+# mail-to [timeout]).  Shared by run-mailserver.sh and run-mailserver-net.sh.
+mailtest_script() {
+	local sets=$1 dns=''
+	shift
+	[ -n "${DNS_SETS:-}" ] && dns=$(printf 'config system dns\n%s\nend' "$DNS_SETS")$'\n'
+	printf '%s' "${dns}config system mail
+edit 1
+$sets
+next
+end
+diagnose debug application fazmaild 255
+diagnose debug enable
+diagnose test connection mailserver 1 $*"
 }

@@ -138,18 +138,10 @@ FROM=alerts@example.test TO=ops@example.test
 # mt CASE SETTINGS ARGS...: the test of entry "1" (SETTINGS: set lines), run
 # by appsh in the client namespace with debug 255 on.
 mt() {
-	local c=$1 sets=$2 st=$SMTP_TMP/state-$1 dns='' script t0
-	shift 2
+	local c=$1 st=$SMTP_TMP/state-$1 script t0
+	shift
 	mkdir -p "$st"
-	[ -n "$DNS_SETS" ] && dns=$(printf 'config system dns\n%s\nend' "$DNS_SETS")$'\n'
-	script="${dns}config system mail
-edit 1
-$sets
-next
-end
-diagnose debug application fazmaild 255
-diagnose debug enable
-diagnose test connection mailserver 1 $*"
+	script=$(mailtest_script "$@")
 	LAST=$(printf '%s\n' "$script" | wc -l)
 	t0=${EPOCHREALTIME/./}
 	inC "${WRAP[@]}" "$APPSH" --state-dir "$st" -c "$script" >"$CASES/$c.out" 2>"$CASES/$c.err"

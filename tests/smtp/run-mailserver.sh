@@ -117,18 +117,10 @@ DNS_SETS= # `config system dns` lines for the next cases, if any
 # lines) with ARGS (mail-from mail-to [timeout]); keeps stdout, stderr, the
 # exit status and the time taken (ms) in $CASES/CASE.*
 mt() {
-	local c=$1 sets=$2 st=$SMTP_TMP/state-$1 dns='' script t0
-	shift 2
+	local c=$1 st=$SMTP_TMP/state-$1 script t0
+	shift
 	mkdir -p "$st"
-	[ -n "$DNS_SETS" ] && dns=$(printf 'config system dns\n%s\nend' "$DNS_SETS")$'\n'
-	script="${dns}config system mail
-edit 1
-$sets
-next
-end
-diagnose debug application fazmaild 255
-diagnose debug enable
-diagnose test connection mailserver 1 $*"
+	script=$(mailtest_script "$@")
 	printf '%s\n' "$script" | wc -l >"$CASES/$c.lines"
 	t0=${EPOCHREALTIME/./}
 	"$APPSH" --state-dir "$st" -c "$script" >"$CASES/$c.out" 2>"$CASES/$c.err"
