@@ -158,10 +158,10 @@ void cli_audit(struct cli *cli, const char *event, const char *fmt, ...)
 	};
 	if (cli->st)
 		store_audit_add(cli->st, &a); /* a failure here must not fail the command */
-	snprintf(line, sizeof line, "%s: admin=%s from=%s session=%lld %s", event, a.admin,
-		 a.source, (long long)a.session, detail);
 	if (!syslog_listening())
 		return;
+	snprintf(line, sizeof line, "%s: admin=%s from=%s session=%lld %s", event, a.admin,
+		 a.source, (long long)a.session, detail);
 	if (!cli->committing) {
 		to_syslog(line);
 		return;
