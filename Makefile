@@ -5,7 +5,7 @@ TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build run test test-build fuzz bench format format-check clean
+.PHONY: all deps build run test test-stress test-build fuzz bench format format-check clean
 
 all: build
 
@@ -29,6 +29,10 @@ test-build: deps
 
 test: test-build
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The same suite while stress-ng loads the machine (scripts/test-stress.sh).
+test-stress: test-build
+	scripts/test-stress.sh $(TEST_BUILD) $(JOBS)
 
 fuzz: test-build
 	$(FUZZ_BUILD)/fuzz/fuzz_cli -max_total_time=600 fuzz/corpus

@@ -11,7 +11,7 @@ need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqli
       libauthen-sasl-perl postfix dnsmasq-base nftables
       iproute2 iputils-ping util-linux tcpdump
       openssh-server openssh-client
-      hyperfine time"
+      hyperfine time stress-ng"
 missing=
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
