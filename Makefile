@@ -1,11 +1,12 @@
 # Thin wrapper over CMake.  'make run' and 'make test' are the README's two
 # commands: each installs what is missing, builds, and runs.
 BUILD      ?= build
+PREFIX     ?= /usr/local
 TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build run test test-stress test-build fuzz bench format format-check clean
+.PHONY: all deps build run install deb test test-stress test-build fuzz bench format format-check clean
 
 all: build
 
@@ -18,6 +19,18 @@ build: deps
 
 run: build
 	$(BUILD)/appsh
+
+# Programs, manual pages and the systemd unit under PREFIX (DESTDIR is
+# honoured); then, as root, scripts/install-login.sh sets up the group,
+# the set-group-ID bits and the state directory.
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
+
+# The Debian package (../appsh_<version>_<arch>.deb), from a clean copy.
+deb: deps
+	scripts/build-deb.sh
 
 # The test build runs everything under ASan+UBSan; the fuzz build (clang,
 # libFuzzer) is built beside it so that the suite can run the fuzzer briefly.
