@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/perm.h"
+#include "diag/clock.h"
 #include "store/secret.h"
 #include "store/statedir.h"
 #include "store/store.h"
@@ -40,11 +41,14 @@ int cli_session_open(struct cli *cli, const char *statedir, char *err, size_t er
 		return -1;
 	}
 	cli->out = cli_out_new(stdout);
+	/* Times shown to the operator follow system global timezone. */
+	diag_clock_source(cli_clock_zone, cli);
 	return cli->out ? 0 : -1;
 }
 
 void cli_session_close(struct cli *cli)
 {
+	diag_clock_forget(cli);
 	cli_session_discard(cli);
 	if (cli->st && store_in_transaction(cli->st))
 		store_commit(cli->st);

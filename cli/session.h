@@ -94,6 +94,8 @@ int cli_fail(struct cli *cli, int code, const char *parse, const char *tok, cons
 
 /* The committed hostname, for the prompt. */
 void cli_hostname(struct cli *cli, char *buf, size_t len);
+/* The IANA zone of `system global timezone` (arg: the struct cli). */
+const char *cli_clock_zone(void *arg);
 /* The committed value of a single object's attribute (default if unset). */
 char *cli_object_value(struct cli *cli, const char *path, const struct schema_node *node,
 		       const char *attr);

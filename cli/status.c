@@ -6,9 +6,22 @@
 #include <time.h>
 
 #include "cli/session.h"
+#include "diag/clock.h"
 #include "store/store.h"
 
 int cli_info_system_status(struct cli *cli, struct cli_out *out);
+
+/* The zone of `system global timezone`: where diag_clock takes the
+ * appliance's local time from (registered by cli_session_open). */
+const char *cli_clock_zone(void *arg)
+{
+	struct cli *cli = arg;
+	const struct schema_node *g = schema_lookup("system global");
+	char *tz = g ? cli_object_value(cli, "system global", g, "timezone") : NULL;
+	const char *zone = schema_timezone_zone(tz);
+	free(tz);
+	return zone;
+}
 
 int cli_info_system_status(struct cli *cli, struct cli_out *out)
 {
@@ -17,23 +30,11 @@ int cli_info_system_status(struct cli *cli, struct cli_out *out)
 	char *tz = cli_object_value(cli, "system global", g, "timezone");
 	const struct schema_enum *zone = tz ? schema_enum_find(&g->attrs[tz_index], tz) : NULL;
 	char host[64], serial[64] = "", now[64] = "", disk[96] = "unknown";
-	char *saved_tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 	struct statvfs vfs;
-	time_t t = time(NULL);
-	struct tm tm;
 
 	cli_hostname(cli, host, sizeof host);
 	store_meta_get(cli->st, "serial", serial, sizeof serial);
-	/* The clock is shown in the configured zone, whatever the process's TZ. */
-	setenv("TZ", zone ? zone->data : "UTC", 1);
-	tzset();
-	strftime(now, sizeof now, "%a %b %d %H:%M:%S %Z %Y", localtime_r(&t, &tm));
-	if (saved_tz)
-		setenv("TZ", saved_tz, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved_tz);
+	diag_clock_format(time(NULL), "%a %b %d %H:%M:%S %Z %Y", now, sizeof now);
 	if (statvfs(cli->statedir, &vfs) == 0)
 		snprintf(disk, sizeof disk, "Free %.2fGB, Total %.2fGB",
 			 (double)vfs.f_bavail * vfs.f_frsize / 1e9,

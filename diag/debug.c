@@ -2,6 +2,7 @@
 /* debug.c - the debug console's state, its output and `diagnose debug`. */
 #include "diag/debug.h"
 
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "cli/walk.h"
+#include "diag/clock.h"
 #include "diag/fazmaild.h"
 
 /*
@@ -135,12 +137,8 @@ static void put_lines(FILE *out, const char *text, size_t n, const char *stamp)
 void diag_debug_print_lines(const char *text, size_t len)
 {
 	char stamp[32] = "";
-	if (timestamps) {
-		time_t t = time(NULL);
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
-	}
+	if (timestamps) /* the appliance's local time: system global timezone */
+		diag_clock_format(time(NULL), "%Y-%m-%d %H:%M:%S ", stamp, sizeof stamp);
 	/* One message's lines stay together, and show at once. */
 	flockfile(stdout);
 	put_lines(stdout, text, len, stamp);

@@ -6,6 +6,8 @@
  */
 #include "schema/schema.h"
 
+#include <string.h>
+
 extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
 extern const struct schema_node schema_system_admin; /* schema/admin.c */
 extern const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg,
@@ -153,6 +155,14 @@ static const struct schema_enum timezones[] = {
 	{0},
 };
 
+const char *schema_timezone_zone(const char *value)
+{
+	for (const struct schema_enum *e = timezones; value && e->name; e++)
+		if (strcmp(e->name, value) == 0)
+			return e->data;
+	return "UTC";
+}
+
 static const struct schema_attr global_attrs[] = {
 	{.name = "admin-timeout",
 	 .help = "Idle timeout of interactive admin sessions, in minutes.",
@@ -180,7 +190,8 @@ static const struct schema_attr global_attrs[] = {
 	 .help = "Time zone.",
 	 .type = SCHEMA_T_ENUM,
 	 .enums = timezones,
-	 .def = "00"},
+	 .def = "00",
+	 .get_help = true},
 	{0},
 };
 

@@ -98,6 +98,28 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" JOIN entry e ON e.path = 'system admin profile' AND e.key = v.key;"
 	"INSERT OR IGNORE INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
 	" FROM entry WHERE path = 'system admin user' AND key = 'admin';",
+	/* 3: the appliance's trusted hosts (docs/admin.md).  Before, every
+	 * slot defaulted to "anyone" and counted as unset; any set slot, of
+	 * either family, restricted both.  Now trusthost1 and ipv6_trusthost1
+	 * admit everyone by default, slots 2-10 no one, and each family has
+	 * its own slots (ip6-trusthostN is now ipv6_trusthostN).  So that no
+	 * administrator gains access: slots that meant "unset" are dropped,
+	 * and a restricted administrator's slot 1 of each family, unless set,
+	 * is set to admit no one -- exactly who was admitted before is. */
+	"CREATE TEMP TABLE m3_user AS SELECT id FROM entry WHERE path = 'system admin user';"
+	"DELETE FROM value WHERE entry IN m3_user AND ("
+	" (attr GLOB 'trusthost[0-9]*' AND (value GLOB '*/0' OR value GLOB '* 0.0.0.0'))"
+	" OR (attr GLOB 'ip6-trusthost[0-9]*' AND value GLOB '*/0'));"
+	"UPDATE value SET attr = 'ipv6_trusthost' || substr(attr, 14)"
+	" WHERE entry IN m3_user AND attr GLOB 'ip6-trusthost[0-9]*';"
+	"CREATE TEMP TABLE m3_restricted AS SELECT DISTINCT entry FROM value"
+	" WHERE entry IN m3_user AND (attr GLOB 'trusthost[0-9]*' OR attr GLOB 'ipv6_trusthost[0-9]*');"
+	"INSERT OR IGNORE INTO value(entry, attr, value)"
+	" SELECT entry, 'trusthost1', '255.255.255.255 255.255.255.255' FROM m3_restricted;"
+	"INSERT OR IGNORE INTO value(entry, attr, value)"
+	" SELECT entry, 'ipv6_trusthost1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'"
+	" FROM m3_restricted;"
+	"DROP TABLE m3_user; DROP TABLE m3_restricted;",
 };
 
 struct store {

@@ -343,7 +343,7 @@ expect "... to that server" is "$(spool_count authsrv)" 1
 # A daemon whose state directory (here: its socket) is removed stops.
 pid=$(daemon_pid)
 rm -f "$STATE/fazmaild.sock"
-for _ in $(seq 30); do gone "$pid" && break; smtp_sleep 0.1; done
+for _ in $(seq 300); do gone "$pid" && break; smtp_sleep 0.1; done # a 30 s deadline
 expect "a daemon whose control socket is removed stops by itself" gone "$pid"
 
 maild_stop
