@@ -2,7 +2,6 @@
 /* debug.c - the debug console's state, its output and `diagnose debug`. */
 #include "diag/debug.h"
 
-
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>

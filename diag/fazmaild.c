@@ -106,7 +106,8 @@ static int show_queue(struct cli *cli, const char *r)
 		char line[1200], queued[32], nx[32];
 		snprintf(line, sizeof line, "%.*s", (int)len, p);
 		p += len + (p[len] == '\n');
-		if (sscanf(line, "%lld %lld %d %lld %n", &id, &created, &attempts, &next, &used) < 4)
+		if (sscanf(line, "%lld %lld %d %lld %n", &id, &created, &attempts, &next, &used) <
+		    4)
 			continue;
 		char *tab = strchr(line + used, '\t');
 		if (tab)

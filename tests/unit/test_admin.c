@@ -55,22 +55,23 @@ static void migration(const char *dir)
 	char err[256];
 	CHECK(cli_session_open(&cli, dir, err, sizeof err) == 0);
 	sqlite3 *db = store_sqlite(cli.st);
-	CHECK(sqlite3_exec(db,
-			   "PRAGMA user_version = 2;"
-			   "INSERT INTO entry(path, key) VALUES ('system admin user', 'o4'),"
-			   " ('system admin user', 'o6'), ('system admin user', 'ounset'),"
-			   " ('system admin user', 'oall');"
-			   "INSERT INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
-			   " FROM entry WHERE key IN ('o4', 'o6', 'ounset', 'oall');"
-			   "INSERT INTO value(entry, attr, value) SELECT id, 'trusthost3',"
-			   " '10.0.0.0 255.0.0.0' FROM entry WHERE key = 'o4';"
-			   "INSERT INTO value(entry, attr, value) SELECT id, 'ip6-trusthost4',"
-			   " '2001:db8::/32' FROM entry WHERE key = 'o6';"
-			   "INSERT INTO value(entry, attr, value) SELECT id, 'trusthost2', '0.0.0.0/0'"
-			   " FROM entry WHERE key = 'ounset';"
-			   "INSERT INTO value(entry, attr, value) SELECT id, 'ip6-trusthost2', '::/0'"
-			   " FROM entry WHERE key = 'ounset';",
-			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(
+		      db,
+		      "PRAGMA user_version = 2;"
+		      "INSERT INTO entry(path, key) VALUES ('system admin user', 'o4'),"
+		      " ('system admin user', 'o6'), ('system admin user', 'ounset'),"
+		      " ('system admin user', 'oall');"
+		      "INSERT INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
+		      " FROM entry WHERE key IN ('o4', 'o6', 'ounset', 'oall');"
+		      "INSERT INTO value(entry, attr, value) SELECT id, 'trusthost3',"
+		      " '10.0.0.0 255.0.0.0' FROM entry WHERE key = 'o4';"
+		      "INSERT INTO value(entry, attr, value) SELECT id, 'ip6-trusthost4',"
+		      " '2001:db8::/32' FROM entry WHERE key = 'o6';"
+		      "INSERT INTO value(entry, attr, value) SELECT id, 'trusthost2', '0.0.0.0/0'"
+		      " FROM entry WHERE key = 'ounset';"
+		      "INSERT INTO value(entry, attr, value) SELECT id, 'ip6-trusthost2', '::/0'"
+		      " FROM entry WHERE key = 'ounset';",
+		      NULL, NULL, NULL) == SQLITE_OK);
 	cli_session_close(&cli);
 	CHECK(cli_session_open(&cli, dir, err, sizeof err) == 0); /* migrates */
 	/* o4: IPv4 10/8 only, as before; IPv6 still refused. */
