@@ -47,10 +47,11 @@ test: test-build
 test-stress: test-build
 	scripts/test-stress.sh $(TEST_BUILD) $(JOBS)
 
+# A long campaign by hand: FUZZ_RUNS inputs per target (default 10
+# million), new coverage merged into the corpora kept in fuzz/.
+FUZZ_RUNS ?= 10000000
 fuzz: test-build
-	$(FUZZ_BUILD)/fuzz/fuzz_cli -max_total_time=600 fuzz/corpus
-	$(FUZZ_BUILD)/fuzz/fuzz_reply -max_total_time=600 -max_len=16384 fuzz/corpus-reply
-	$(FUZZ_BUILD)/fuzz/fuzz_sniff -max_total_time=600 -max_len=9100 fuzz/corpus-sniff
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_RUNS=$(FUZZ_RUNS) JOBS=$(JOBS) scripts/fuzz-campaign.sh
 
 bench: build
 	bench/run-all.sh
