@@ -64,6 +64,28 @@ static void describe(X509 *x, char *buf, size_t len)
 	snprintf(buf, len, "subject %s, expires %s", subject, expiry);
 }
 
+/* The private key in PEM, decrypted with pw when it is encrypted (pw NULL:
+ * an encrypted key fails rather than prompt). */
+static int given_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	(void)rwflag;
+	if (!u)
+		return -1;
+	size_t n = strlen(u);
+	if (n > (size_t)size)
+		return -1;
+	memcpy(buf, u, n);
+	return (int)n;
+}
+
+static EVP_PKEY *read_key(const char *pem, const char *pw)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, given_passphrase, (void *)pw) : NULL;
+	BIO_free(b);
+	return k;
+}
+
 /* Stores the values as a new entry of table; refuses an existing name. */
 static int store_entry(struct cli *cli, const char *table, const char *name,
 		       const char *const *attrs, char **vals, size_t n)
@@ -109,12 +131,9 @@ static int import(struct cli *cli, const struct cli_args *a, bool local)
 	}
 	describe(x, info, sizeof info);
 	if (local) {
-		BIO *kb;
 		if (!(key = slurp(cli, a->argv[2])))
 			goto out;
-		kb = BIO_new_mem_buf(key, -1);
-		k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
-		BIO_free(kb);
+		k = read_key(key, NULL); /* never a passphrase prompt */
 		if (!k) {
 			cli_fail(cli, -651, NULL, NULL,
 				 "the key file holds no unencrypted PEM private key");
@@ -135,7 +154,7 @@ static int import(struct cli *cli, const struct cli_args *a, bool local)
 		cert = vals[0];
 		enc = vals[1];
 	} else {
-		static const char *const attrs[] = {"certificate"};
+		static const char *const attrs[] = {"ca"};
 		char *vals[] = {cert};
 		rc = store_entry(cli, "system certificate ca", a->argv[0], attrs, vals, 1);
 		cert = vals[0];
@@ -181,6 +200,32 @@ int diag_cert_local_pem(struct cli *cli, const char *name, char **cert, char **k
 			 name);
 	else if ((*key = secret_decrypt(cli->key, k, err, errlen)))
 		*cert = strdup(c);
+	/* An encrypted key goes to the SMTP client decrypted, as PEM. */
+	const char *p = rc == 1 ? cli_attr_value(t, vals, schema_attr_index(t, "password")) : "";
+	if (*cert && *p) {
+		char *pw = secret_decrypt(cli->key, p, err, errlen);
+		EVP_PKEY *pk = pw ? read_key(*key, pw) : NULL;
+		BIO *out = pk ? BIO_new(BIO_s_mem()) : NULL;
+		char *data = NULL;
+		long n = out && PEM_write_bio_PrivateKey(out, pk, NULL, NULL, 0, NULL, NULL) == 1
+				 ? BIO_get_mem_data(out, &data)
+				 : 0;
+		secret_free(*key);
+		*key = n > 0 ? strndup(data, (size_t)n) : NULL;
+		if (!*key) {
+			free(*cert);
+			*cert = NULL;
+			if (pw)
+				snprintf(err, errlen,
+					 "local certificate \"%.35s\": the key does not decrypt with "
+					 "its password",
+					 name);
+		}
+		ERR_clear_error();
+		BIO_free(out);
+		EVP_PKEY_free(pk);
+		secret_free(pw);
+	}
 	cli_free_values(t, vals);
 	if (*cert)
 		return 0;
@@ -202,7 +247,7 @@ static int add_ca(void *arg, const char *name)
 	char **vals = calloc(schema_attr_count(c->t) + 1, sizeof *vals);
 	if (vals && cli_load_values(c->cli, "system certificate ca", c->t, name, vals) == 1) {
 		const char *pem =
-			cli_attr_value(c->t, vals, schema_attr_index(c->t, "certificate"));
+			cli_attr_value(c->t, vals, schema_attr_index(c->t, "ca"));
 		size_t n = strlen(pem);
 		char *p = realloc(c->pem, c->len + n + 2);
 		if (p) {
@@ -231,16 +276,22 @@ const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg
 	const struct schema_node *t = schema_lookup("system certificate local");
 	const char *c = cli_attr_value(t, vals, schema_attr_index(t, "certificate"));
 	const char *enc = cli_attr_value(t, vals, schema_attr_index(t, "private-key"));
+	const char *encpw = cli_attr_value(t, vals, schema_attr_index(t, "password"));
 	char err[256];
 	const char *why = NULL;
 
 	if (!*c || !*enc)
 		return NULL; /* incomplete is allowed; the mail test says what is missing */
 	char *key = secret_decrypt(cli->key, enc, err, sizeof err);
-	BIO *cb = BIO_new_mem_buf(c, -1), *kb = key ? BIO_new_mem_buf(key, -1) : NULL;
+	char *pw = *encpw ? secret_decrypt(cli->key, encpw, err, sizeof err) : NULL;
+	BIO *cb = BIO_new_mem_buf(c, -1);
 	X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
-	EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
-	if (!x || !k || X509_check_private_key(x, k) != 1) {
+	EVP_PKEY *k = key ? read_key(key, pw) : NULL;
+	if (!k) {
+		snprintf(msg, len, "the private key does not decrypt%s",
+			 pw ? " with this password" : ": set password first");
+		why = msg;
+	} else if (!x || X509_check_private_key(x, k) != 1) {
 		snprintf(msg, len, "the private key does not match the certificate");
 		why = msg;
 	}
@@ -248,7 +299,7 @@ const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg
 	X509_free(x);
 	EVP_PKEY_free(k);
 	BIO_free(cb);
-	BIO_free(kb);
 	secret_free(key);
+	secret_free(pw);
 	return why;
 }

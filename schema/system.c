@@ -224,6 +224,8 @@ static const struct schema_node system_dns = {
 
 /* ---- system certificate ----------------------------------------------- */
 
+/* The appliance's attribute names (FortiAnalyzer/FortiManager `system
+ * certificate local` and `ca`), so that its `show` output reads back. */
 static const struct schema_attr cert_local_attrs[] = {
 	{.name = "certificate",
 	 .help = "PEM certificate, intermediates after it.",
@@ -231,9 +233,18 @@ static const struct schema_attr cert_local_attrs[] = {
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comment", .help = "Local certificate comment.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "csr",
+	 .help = "PEM certificate signing request (kept, not used).",
+	 .type = SCHEMA_T_STRING,
+	 .max = 32768,
+	 .multiline = true},
+	{.name = "password",
+	 .help = "Password of the private key, when the key is encrypted.",
+	 .type = SCHEMA_T_PASSWORD,
+	 .max = 128},
 	{.name = "private-key",
-	 .help = "PEM private key of the certificate (unencrypted).",
+	 .help = "PEM private key of the certificate.",
 	 .type = SCHEMA_T_PASSWORD,
 	 .max = 16384,
 	 .multiline = true,
@@ -242,17 +253,17 @@ static const struct schema_attr cert_local_attrs[] = {
 };
 
 static const struct schema_attr cert_ca_attrs[] = {
-	{.name = "certificate",
+	{.name = "ca",
 	 .help = "PEM certificate of a trusted CA.",
 	 .type = SCHEMA_T_STRING,
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comment", .help = "CA certificate comment.", .type = SCHEMA_T_STRING, .max = 127},
 	{0},
 };
 
-static const char *const cert_summary[] = {"comments", NULL};
+static const char *const cert_summary[] = {"comment", NULL};
 
 static const struct schema_node cert_local = {
 	.name = "local",

@@ -121,6 +121,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" SELECT entry, 'ipv6_trusthost1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'"
 	" FROM m3_restricted;"
 	"DROP TABLE m3_user; DROP TABLE m3_restricted;",
+	/* 4: the certificate tables take the appliance's attribute names
+	 * (docs/fidelity.md): comments -> comment, and a CA's certificate is
+	 * its `ca`. */
+	"UPDATE value SET attr = 'comment' WHERE attr = 'comments' AND entry IN"
+	" (SELECT id FROM entry WHERE path IN ('system certificate local',"
+	" 'system certificate ca'));"
+	"UPDATE value SET attr = 'ca' WHERE attr = 'certificate' AND entry IN"
+	" (SELECT id FROM entry WHERE path = 'system certificate ca');",
 };
 
 struct store {

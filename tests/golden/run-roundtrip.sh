@@ -82,11 +82,11 @@ U5wFQSIgYZ3/np+uo3FZXAxAIL6hRANCAAQZtLY38iqmq8e6NpqbV5ejgsfrzp+9
 iqQeITXuijf9j3OIIF4HTxgelX5iR4VsBuRt5llDZtWjWhXfAMYamNu6
 -----END PRIVATE KEY-----
 "
-set comments "pasted PEM, spanning lines"
+set comment "pasted PEM, spanning lines"
 end
 config system certificate ca
 edit private-ca
-set certificate "-----BEGIN CERTIFICATE-----
+set ca "-----BEGIN CERTIFICATE-----
 MIIBiTCCAS+gAwIBAgIUes+u8tS9DkofWRry3xaej/zoygUwCgYIKoZIzj0EAwIw
 GTEXMBUGA1UEAwwORm9ydGluZXRfTG9jYWwwIBcNMjYxMTI5MTkyNDUwWhgPMjEy
 NjExMDUxOTI0NTBaMBkxFzAVBgNVBAMMDkZvcnRpbmV0X0xvY2FsMFkwEwYHKoZI

@@ -26,7 +26,7 @@ check "no mail servers; show has only the built-in admins" test "$(grep -c . <<<
 check "config.db is 0600" test "$(mode "$T/a/b/state/config.db")" = 600
 check "secret.key is 0600 and 32 bytes" test "$(stat -c '%a %s' "$T/a/b/state/secret.key")" = "600 32"
 check "store is in WAL mode" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA journal_mode')" = wal
-check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 3
+check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 4
 
 # APPSH_STATE_DIR, and --state-dir winning over it.
 APPSH_STATE_DIR=$T/env "$APPSH" -c 'get system status' >/dev/null 2>&1
@@ -55,7 +55,7 @@ fi
 sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version = 99'
 err=$("$APPSH" --state-dir "$T/a/b/state" -c 'show' 2>&1); rc=$?
 check "newer store: non-zero exit" test "$rc" -ne 0
-check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 3' <<<"$err"
+check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 4' <<<"$err"
 check "newer store: left as it was" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 99
 
 # A key that others can read, or of the wrong size, is refused.
