@@ -7,6 +7,7 @@
  */
 #include "diag/certificate.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -15,19 +16,73 @@
 #include <string.h>
 
 #include "cli/walk.h"
+#include "diag/tftp.h"
 #include "store/secret.h"
 #include "store/store.h"
 
-const struct schema_attr diag_cert_name_arg = {
-	.name = "name", .help = "Name for the certificate.", .type = SCHEMA_T_STRING, .max = 35};
-const struct schema_attr diag_cert_file_arg = {.name = "cert-file",
-					       .help = "PEM file with the certificate.",
-					       .type = SCHEMA_T_STRING,
-					       .max = 4096};
-const struct schema_attr diag_key_file_arg = {.name = "key-file",
-					      .help = "PEM file with its private key.",
-					      .type = SCHEMA_T_STRING,
-					      .max = 4096};
+const struct schema_attr diag_cert_first_arg = {
+	.name = "filename|name",
+	.help = "File name on the TFTP server (then <tftp_ip> <cert_name>), or the "
+		"certificate's name (then local PEM files).",
+	.type = SCHEMA_T_STRING,
+	.max = 4096};
+const struct schema_attr diag_cert_second_arg = {
+	.name = "tftp_ip|cert-file",
+	.help = "IP address of the TFTP server, or a local PEM file with the certificate.",
+	.type = SCHEMA_T_STRING,
+	.max = 4096};
+const struct schema_attr diag_cert_ca_name_arg = {
+	.name = "cert_name",
+	.help = "Name of the certificate (after a TFTP server).",
+	.type = SCHEMA_T_STRING,
+	.max = 35};
+const struct schema_attr diag_cert_local_third_arg = {
+	.name = "cert_name|key-file",
+	.help = "Name of the certificate (after a TFTP server), or a local PEM file with its "
+		"private key.",
+	.type = SCHEMA_T_STRING,
+	.max = 4096};
+
+extern volatile sig_atomic_t cli_sigint; /* cli/script.c: Ctrl-C */
+
+/* The TFTP transfer's limits: a certificate file is small. */
+static const struct tftp_options tftp_opts = {
+	.port = 69, .timeout_ms = 1000, .tries = 5, .max = 65536, .stop = &cli_sigint};
+
+static bool is_ip(const char *s)
+{
+	unsigned char a[16];
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+/* CRLF files from other systems: the stored text uses LF. */
+static void strip_cr(char *buf)
+{
+	for (char *r = buf; (r = strchr(r, '\r'));)
+		memmove(r, r + 1, strlen(r));
+}
+
+/* Fetches file from the TFTP server; NULL (the failure recorded) when it
+ * cannot, or when it is not text. */
+static char *fetch(struct cli *cli, const char *server, const char *file)
+{
+	char err[400], *data;
+	size_t len;
+	cli_sigint = 0;
+	if (tftp_get(server, file, &tftp_opts, &data, &len, err, sizeof err) != 0) {
+		cli_fail(cli, 3, NULL, NULL, err); /* 3: failed to connect host (spec §8.9) */
+		return NULL;
+	}
+	if (memchr(data, '\0', len)) {
+		snprintf(err, sizeof err, "%.200s from TFTP server %s is not a text (PEM) file",
+			 file, server);
+		cli_fail(cli, 7, NULL, NULL, err); /* 7: generic file transfer failure */
+		free(data);
+		return NULL;
+	}
+	strip_cr(data);
+	return data;
+}
 
 /* Reads a whole PEM file of at most 64 KiB. */
 static char *slurp(struct cli *cli, const char *path)
@@ -48,9 +103,7 @@ static char *slurp(struct cli *cli, const char *path)
 		return NULL;
 	}
 	buf[n] = '\0';
-	/* CRLF files from other systems: the stored text uses LF. */
-	for (char *r = buf; (r = strchr(r, '\r'));)
-		memmove(r, r + 1, strlen(r));
+	strip_cr(buf);
 	return buf;
 }
 
@@ -86,6 +139,18 @@ static EVP_PKEY *read_key(const char *pem, const char *pw)
 	return k;
 }
 
+/* The end of the last certificate block in pem (after its line), or NULL. */
+static char *last_cert_end(char *pem)
+{
+	static const char mark[] = "-----END CERTIFICATE-----";
+	char *last = NULL;
+	for (char *p = pem; (p = strstr(p, mark)); p += sizeof mark - 1)
+		last = p + sizeof mark - 1;
+	if (last && *last == '\n')
+		last++;
+	return last;
+}
+
 /* Stores the values as a new entry of table; refuses an existing name. */
 static int store_entry(struct cli *cli, const char *table, const char *name,
 		       const char *const *attrs, char **vals, size_t n)
@@ -115,9 +180,12 @@ static int store_entry(struct cli *cli, const char *table, const char *name,
 	return rc;
 }
 
-static int import(struct cli *cli, const struct cli_args *a, bool local)
+/* Imports the PEM text cert (and key, for a local certificate; NULL: the
+ * key is in cert too, as a file fetched by TFTP holds both) as entry name.
+ * Takes both strings. */
+static int import(struct cli *cli, bool local, const char *name, char *cert, char *key)
 {
-	char *cert = slurp(cli, a->argv[1]), *key = NULL, *enc = NULL, info[400], err[256];
+	char *enc = NULL, info[400], err[256];
 	BIO *b = cert ? BIO_new_mem_buf(cert, -1) : NULL;
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 	EVP_PKEY *k = NULL;
@@ -131,7 +199,7 @@ static int import(struct cli *cli, const struct cli_args *a, bool local)
 	}
 	describe(x, info, sizeof info);
 	if (local) {
-		if (!(key = slurp(cli, a->argv[2])))
+		if (!key && !(key = strdup(cert)))
 			goto out;
 		k = read_key(key, NULL); /* never a passphrase prompt */
 		if (!k) {
@@ -144,24 +212,41 @@ static int import(struct cli *cli, const struct cli_args *a, bool local)
 				 "the private key does not match the certificate");
 			goto out;
 		}
-		if (!(enc = secret_encrypt(cli->key, key, err, sizeof err))) {
-			cli_fail(cli, -1, NULL, NULL, err);
+		/* Only the key's own PEM block is kept as the key. */
+		BIO *kb = BIO_new(BIO_s_mem());
+		char *pem = NULL;
+		long n = kb && PEM_write_bio_PrivateKey(kb, k, NULL, NULL, 0, NULL, NULL) == 1
+				 ? BIO_get_mem_data(kb, &pem)
+				 : 0;
+		char *plain = n > 0 ? strndup(pem, (size_t)n) : NULL;
+		BIO_free(kb);
+		enc = plain ? secret_encrypt(cli->key, plain, err, sizeof err) : NULL;
+		secret_free(plain);
+		if (!enc) {
+			cli_fail(cli, -1, NULL, NULL, plain ? err : "out of memory");
 			goto out;
+		}
+		/* And only the certificates as the certificate. */
+		char *c = strstr(cert, "-----BEGIN CERTIFICATE-----");
+		char *end = c ? last_cert_end(c) : NULL;
+		if (c && end) {
+			memmove(cert, c, (size_t)(end - c));
+			cert[end - c] = '\0';
 		}
 		static const char *const attrs[] = {"certificate", "private-key"};
 		char *vals[] = {cert, enc};
-		rc = store_entry(cli, "system certificate local", a->argv[0], attrs, vals, 2);
+		rc = store_entry(cli, "system certificate local", name, attrs, vals, 2);
 		cert = vals[0];
 		enc = vals[1];
 	} else {
 		static const char *const attrs[] = {"ca"};
 		char *vals[] = {cert};
-		rc = store_entry(cli, "system certificate ca", a->argv[0], attrs, vals, 1);
+		rc = store_entry(cli, "system certificate ca", name, attrs, vals, 1);
 		cert = vals[0];
 	}
 	if (rc == 0)
 		cli_out_printf(cli->out, "%s certificate \"%s\" imported: %s\n",
-			       local ? "Local" : "CA", a->argv[0], info);
+			       local ? "Local" : "CA", name, info);
 out:
 	ERR_clear_error();
 	X509_free(x);
@@ -175,12 +260,29 @@ out:
 
 int diag_cert_import_local(struct cli *cli, const struct cli_args *a)
 {
-	return import(cli, a, true);
+	if (is_ip(a->argv[1])) /* <filename> <tftp_ip> <cert_name> */
+		return import(cli, true, a->argv[2], fetch(cli, a->argv[1], a->argv[0]), NULL);
+	char *cert = slurp(cli, a->argv[1]);
+	char *key = cert ? slurp(cli, a->argv[2]) : NULL;
+	if (!key) {
+		free(cert);
+		return -1;
+	}
+	return import(cli, true, a->argv[0], cert, key);
 }
 
 int diag_cert_import_ca(struct cli *cli, const struct cli_args *a)
 {
-	return import(cli, a, false);
+	if (a->argc == 3) { /* <filename> <tftp_ip> <cert_name> */
+		if (!is_ip(a->argv[1])) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "'%.64s' is not the IP address of a TFTP server",
+				 a->argv[1]);
+			return cli_fail(cli, -8, "value", a->argv[1], msg);
+		}
+		return import(cli, false, a->argv[2], fetch(cli, a->argv[1], a->argv[0]), NULL);
+	}
+	return import(cli, false, a->argv[0], slurp(cli, a->argv[1]), NULL);
 }
 
 int diag_cert_local_pem(struct cli *cli, const char *name, char **cert, char **key, char *err,
@@ -217,7 +319,8 @@ int diag_cert_local_pem(struct cli *cli, const char *name, char **cert, char **k
 			*cert = NULL;
 			if (pw)
 				snprintf(err, errlen,
-					 "local certificate \"%.35s\": the key does not decrypt with "
+					 "local certificate \"%.35s\": the key does not decrypt "
+					 "with "
 					 "its password",
 					 name);
 		}
@@ -246,8 +349,7 @@ static int add_ca(void *arg, const char *name)
 	struct ca_ctx *c = arg;
 	char **vals = calloc(schema_attr_count(c->t) + 1, sizeof *vals);
 	if (vals && cli_load_values(c->cli, "system certificate ca", c->t, name, vals) == 1) {
-		const char *pem =
-			cli_attr_value(c->t, vals, schema_attr_index(c->t, "ca"));
+		const char *pem = cli_attr_value(c->t, vals, schema_attr_index(c->t, "ca"));
 		size_t n = strlen(pem);
 		char *p = realloc(c->pem, c->len + n + 2);
 		if (p) {
