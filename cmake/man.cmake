@@ -9,7 +9,7 @@ configure_file(maild/fazmaild.8.in ${APPSH_MAN_DIR}/fazmaild.8 @ONLY)
 configure_file(maild/appsh-sendmail.8.in ${APPSH_MAN_DIR}/appsh-sendmail.8 @ONLY)
 
 add_executable(appsh-config-man schema/man/appsh-config-man.c)
-target_link_libraries(appsh-config-man PRIVATE appsh_core)
+target_link_libraries(appsh-config-man PRIVATE appsh_schema PkgConfig::SSL)
 add_custom_command(OUTPUT ${APPSH_MAN_DIR}/appsh-config.5
   COMMAND appsh-config-man ${PROJECT_VERSION} > ${APPSH_MAN_DIR}/appsh-config.5
   DEPENDS appsh-config-man

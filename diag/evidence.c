@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/capture.h"
-#include "diag/ping.h"
-#include "diag/sniff_decode.h"
+#include "net/capture.h"
+#include "net/ping.h"
+#include "net/sniff_decode.h"
 
 enum { MAX_ADDRS = 8, DUP_US = 2000 };
 

@@ -53,9 +53,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz.h"
 #include "cli/cli.h"
-#include "cli/perm.h"
-#include "store/admin.h"
+#include "cmds/cmds.h"
+#include "config/priv.h" /* the store under the configuration: reset in memory */
+#include "store/audit.h"
 #include "store/store.h"
 
 static char top_dir[4000];
@@ -118,23 +120,23 @@ static void load_fresh_db(struct cli *cli)
 	if (!copy)
 		die("sqlite3_malloc64", "out of memory");
 	memcpy(copy, fresh_db, (size_t)fresh_db_len);
-	if (sqlite3_deserialize(store_sqlite(cli->st), "main", copy, fresh_db_len, fresh_db_len,
-				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) !=
-	    SQLITE_OK)
-		die("sqlite3_deserialize", sqlite3_errmsg(store_sqlite(cli->st)));
+	if (sqlite3_deserialize(
+		    store_sqlite(cli->cfg->st), "main", copy, fresh_db_len, fresh_db_len,
+		    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
+		die("sqlite3_deserialize", sqlite3_errmsg(store_sqlite(cli->cfg->st)));
 }
 
 /* Opens a session on dir whose store lives in memory from now on. */
 static void open_in_memory(struct cli *cli, struct cli *fresh, const char *dir)
 {
 	char err[512] = "";
-	if (cli_session_open(cli, dir, err, sizeof err) != 0)
+	if (cli_session_open(cli, &cmds_hooks, dir, err, sizeof err) != 0)
 		die("cannot open a session", err);
 	if (!fresh_db) {
 		/* The store a first start makes, in memory.  It is in WAL mode,
 		 * which an in-memory database cannot be: bytes 18 and 19 of the
 		 * header say so, and go back to the rollback journal. */
-		fresh_db = sqlite3_serialize(store_sqlite(cli->st), "main", &fresh_db_len, 0);
+		fresh_db = sqlite3_serialize(store_sqlite(cli->cfg->st), "main", &fresh_db_len, 0);
 		if (!fresh_db || fresh_db_len < 100)
 			die("sqlite3_serialize", "cannot copy the fresh store");
 		fresh_db[18] = fresh_db[19] = 1;
@@ -147,15 +149,14 @@ static void open_in_memory(struct cli *cli, struct cli *fresh, const char *dir)
  * is dropped, the session's fields are reset, the store is fresh again. */
 static void reset_session(struct cli *cli, const struct cli *fresh)
 {
-	cli_session_discard(cli);
-	if (store_in_transaction(cli->st))
-		store_rollback(cli->st);
-	cli_audit_commit_done(cli, false);
+	cli_session_leave(cli);
+	if (store_in_transaction(cli->cfg->st))
+		store_rollback(cli->cfg->st);
 	free(cli->err);
 	*cli = *fresh;
 	load_fresh_db(cli);
 	if (cli == &sess)
-		changes_at_reset = sqlite3_total_changes64(store_sqlite(cli->st));
+		changes_at_reset = sqlite3_total_changes64(store_sqlite(cli->cfg->st));
 }
 
 /* The output of `show` in the session (malloc'd, NUL-terminated). */
@@ -228,7 +229,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
  * agreement, which UNIQUE lookups of every commit exercise) passes. */
 static void check_store(struct cli *cli)
 {
-	sqlite3 *db = store_sqlite(cli->st);
+	sqlite3 *db = store_sqlite(cli->cfg->st);
 	sqlite3_stmt *s = NULL;
 
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
@@ -246,7 +247,7 @@ static void check_round_trip(void)
 	size_t len, len2;
 	/* Nothing written since the fresh store was loaded: nothing to
 	 * re-import (most inputs commit nothing; `show` costs the most). */
-	if (sqlite3_total_changes64(store_sqlite(sess.st)) == changes_at_reset)
+	if (sqlite3_total_changes64(store_sqlite(sess.cfg->st)) == changes_at_reset)
 		return;
 	char *shown = show_config(&sess, &len);
 
@@ -362,13 +363,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sess.done = false;
 
 	each_line(&sess, (const char *)data, size, terminal_line);
-	cli_session_leave(&sess);	   /* an unfinished `config` is dropped, as at Ctrl-D */
-	if (store_in_transaction(sess.st)) /* as cli_session_close would */
-		store_commit(sess.st);
+	cli_session_leave(&sess); /* an unfinished `config` is dropped, as at Ctrl-D */
+	if (store_in_transaction(sess.cfg->st)) /* as cli_session_close would */
+		store_commit(sess.cfg->st);
 
 	/* Whatever the input did, the store must be sound and survive the
 	 * round trip. */
-	if (sqlite3_total_changes64(store_sqlite(sess.st)) != changes_at_reset)
+	if (sqlite3_total_changes64(store_sqlite(sess.cfg->st)) != changes_at_reset)
 		check_store(&sess); /* else it is the fresh store, checked once */
 	check_round_trip();
 	return 0;

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/tftp.h"
+#include "fuzz/fuzz.h"
+#include "net/tftp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,11 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/session.h"
-#include "diag/debug.h"
-#include "diag/dns.h"
-#include "diag/dnsconf.h"
-#include "diag/mailcfg.h"
+#include "config/mail.h"
+#include "diag/mailsmtp.h"
+#include "diag/resolve.h"
+#include "log/debug.h"
 #include "smtp/smtp.h"
 
 #define DNS_TIMEOUT_MS	 5000
@@ -22,9 +21,9 @@
 #define MAX_RCPTS	 100
 
 struct md_link {
-	struct smtp_session *s;	 /* NULL when closed */
-	unsigned char key[32];	 /* which server and settings s was opened with */
-	struct diag_mailcfg cfg; /* what sc points into, kept while s is open */
+	struct smtp_session *s; /* NULL when closed */
+	unsigned char key[32];	/* which server and settings s was opened with */
+	struct config_mail cfg; /* what sc points into, kept while s is open */
 	struct smtp_config sc;
 	struct sockaddr_storage addrs[MAX_ADDRS];
 	char helo[64];
@@ -51,10 +50,10 @@ static void link_close(struct md_link *l)
 	if (l->s) {
 		smtp_close(l->s);
 		l->s = NULL;
-		diag_debug_printf("fazmaild", 8, "%s: closed the connection after %d message(s)",
-				  __func__, l->count);
+		log_debug_printf("fazmaild", 8, "%s: closed the connection after %d message(s)",
+				 __func__, l->count);
 	}
-	diag_mailcfg_free(&l->cfg);
+	config_mail_free(&l->cfg);
 }
 
 void md_link_free(struct md_link *l)
@@ -75,15 +74,9 @@ time_t md_link_idle(struct md_link *l, time_t now)
 
 /* ---- the configuration ---------------------------------------------------- */
 
-static int first_key(void *arg, const char *key)
-{
-	snprintf(arg, 64, "%s", key);
-	return 1;
-}
-
 /* A digest of everything that decides how we connect: a change in any of
  * it (an operator's `set`) means a new connection. */
-static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned char key[32])
+static void fingerprint(const char *id, const struct config_mail *c, unsigned char key[32])
 {
 	char head[64];
 	const char *parts[] = {id,	    c->server,	c->user,   c->password, c->local_cert,
@@ -105,54 +98,12 @@ static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned c
 	EVP_MD_CTX_free(md);
 }
 
-/* The server's addresses through `system dns` (or the literal address). */
-static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *addrs, size_t *n,
-		   char *why, size_t whylen)
-{
-	unsigned char ip[16];
-	struct dns_server servers[4];
-	struct dns_answer ans;
-
-	*n = 0;
-	memset(addrs, 0, sizeof *addrs);
-	if (inet_pton(AF_INET, host, ip) == 1) {
-		struct sockaddr_in *a = (struct sockaddr_in *)addrs;
-		a->sin_family = AF_INET;
-		memcpy(&a->sin_addr, ip, 4);
-		*n = 1;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, ip) == 1) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)addrs;
-		a->sin6_family = AF_INET6;
-		memcpy(&a->sin6_addr, ip, 16);
-		*n = 1;
-		return 0;
-	}
-	size_t ns = diag_dns_servers(cli, servers, NULL);
-	if (ns == 0) {
-		snprintf(why, whylen, "DNS: no DNS server is configured to resolve %s", host);
-		return -1;
-	}
-	enum dns_type types[2] = {DNS_A, DNS_AAAA};
-	for (int k = 0; k < 2 && *n == 0; k++) {
-		dns_query(servers, ns, host, types[k], DNS_TIMEOUT_MS, &ans);
-		for (size_t i = 0; ans.status == DNS_OK && i < ans.n && *n < MAX_ADDRS; i++)
-			addrs[(*n)++] = ans.rec[i].addr;
-		if (*n == 0)
-			snprintf(why, whylen, "DNS: %s: %s", host, dns_status_text(ans.status));
-		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT)
-			break;
-	}
-	return *n ? 0 : -1;
-}
-
 /* ---- the SMTP session --------------------------------------------------- */
 
 static void on_transcript(void *arg, char dir, bool tls, const char *line)
 {
 	(void)arg;
-	diag_debug_printf("fazmaild", 255, "fazmaild: %s%c %s", tls ? "[tls] " : "", dir, line);
+	log_debug_printf("fazmaild", 255, "fazmaild: %s%c %s", tls ? "[tls] " : "", dir, line);
 }
 
 static void on_progress(void *arg, enum smtp_stage stage, const char *info)
@@ -162,7 +113,7 @@ static void on_progress(void *arg, enum smtp_stage stage, const char *info)
 		l->in_body = true; /* DATA accepted: the body goes out next */
 	else if (stage == SMTP_BODY)
 		l->in_body = false; /* the server's answer to it is in */
-	diag_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
+	log_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
 }
 
 /* A stop (restart, SIGTERM) abandons a session at once, except while the
@@ -197,23 +148,26 @@ static enum md_outcome classify(const struct smtp_error *e)
 }
 
 /* Takes c (on success the link owns it) and connects. */
-static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char *id,
-				 struct diag_mailcfg *c, const unsigned char key[32], char *why,
+static enum md_outcome link_open(struct md_link *l, struct config *cfg, const char *id,
+				 struct config_mail *c, const unsigned char key[32], char *why,
 				 size_t whylen)
 {
 	struct smtp_error err;
-	size_t naddrs;
+	char dns[300];
 
 	l->cfg = *c;
 	memset(c, 0, sizeof *c);
 	memcpy(l->key, key, sizeof l->key);
-	if (resolve(cli, l->cfg.server, l->addrs, &naddrs, why, whylen) != 0) {
-		diag_mailcfg_free(&l->cfg);
+	size_t naddrs = diag_resolve(cfg, l->cfg.server, AF_UNSPEC, DNS_TIMEOUT_MS, l->addrs,
+				     MAX_ADDRS, dns, sizeof dns);
+	if (naddrs == 0) {
+		snprintf(why, whylen, "DNS: %s: %s", l->cfg.server, dns);
+		config_mail_free(&l->cfg);
 		return MD_TEMP;
 	}
 	memset(&l->sc, 0, sizeof l->sc);
-	diag_mailcfg_smtp(&l->cfg, &l->sc);
-	cli_hostname(cli, l->helo, sizeof l->helo);
+	diag_mail_smtp(&l->cfg, &l->sc);
+	config_hostname(cfg, l->helo, sizeof l->helo);
 	l->sc.addrs = l->addrs;
 	l->sc.naddrs = naddrs;
 	l->sc.helo_name = l->helo;
@@ -224,18 +178,18 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	l->sc.hook_arg = l;
 	for (int i = 0; i < SMTP_STAGES; i++)
 		l->sc.timeout_ms[i] = STAGE_TIMEOUT_MS;
-	diag_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
-			  __func__, id, l->cfg.server, l->cfg.port);
+	log_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
+			 __func__, id, l->cfg.server, l->cfg.port);
 	if (smtp_open(&l->sc, &l->s, &err) != 0) {
 		l->s = NULL;
 		say_error(&err, why, whylen);
-		diag_mailcfg_free(&l->cfg);
+		config_mail_free(&l->cfg);
 		return classify(&err);
 	}
 	const struct smtp_info *info = smtp_session_info(l->s);
 	if (info->tls)
-		diag_debug_printf("fazmaild", 8, "%s: %s %s%s", __func__, info->tls_version,
-				  info->tls_cipher, info->tls_resumed ? " (session resumed)" : "");
+		log_debug_printf("fazmaild", 8, "%s: %s %s%s", __func__, info->tls_version,
+				 info->tls_cipher, info->tls_resumed ? " (session resumed)" : "");
 	l->opened = l->used = time(NULL);
 	l->count = 0;
 	return MD_SENT;
@@ -250,11 +204,11 @@ static size_t split_rcpts(char *list, const char **to, size_t max)
 	return n;
 }
 
-enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_msg *m, char *why,
+enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct mq_msg *m, char *why,
 			   size_t whylen)
 {
 	char id[64] = "";
-	struct diag_mailcfg c;
+	struct config_mail c;
 	unsigned char key[32];
 	enum md_outcome rc;
 	time_t now = time(NULL);
@@ -263,27 +217,27 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	if (*m->server)
 		snprintf(id, sizeof id, "%s", m->server);
 	else
-		cli_entry_keys(cli, schema_lookup("system mail"), "system mail", first_key, id);
+		config_mail_first(cfg, id, sizeof id);
 	if (!*id) {
 		snprintf(why, whylen, "no mail server is configured (config system mail)");
 		return MD_TEMP;
 	}
-	int found = diag_mailcfg_load(cli, id, &c);
+	int found = config_mail_load(cfg, id, &c);
 	if (found != 1) {
 		snprintf(why, whylen, "mail server \"%s\": %s", id,
 			 found == 0    ? "no such entry in config system mail"
 			 : found == -2 ? "the stored password does not decrypt with this key"
 				       : "cannot read the entry");
-		diag_mailcfg_free(&c);
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
 	if (!*c.server) {
 		snprintf(why, whylen, "mail server \"%s\" has no server set", id);
-		diag_mailcfg_free(&c);
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
-	if (diag_mailcfg_certs(cli, &c, why, whylen) != 0) {
-		diag_mailcfg_free(&c);
+	if (config_mail_certs(cfg, &c, why, whylen) != 0) {
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
 	fingerprint(id, &c, key);
@@ -300,14 +254,14 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	 * fails here, not in the middle of a message. */
 	struct smtp_error err;
 	if (l->s && smtp_reset(l->s, &err) != 0) {
-		diag_debug_printf("fazmaild", 8,
-				  "%s: the kept connection failed RSET (%s), reconnecting",
-				  __func__, err.detail);
+		log_debug_printf("fazmaild", 8,
+				 "%s: the kept connection failed RSET (%s), reconnecting", __func__,
+				 err.detail);
 		link_close(l);
 	}
 	if (l->s)
-		diag_mailcfg_free(&c);
-	else if ((rc = link_open(l, cli, id, &c, key, why, whylen)) != MD_SENT)
+		config_mail_free(&c);
+	else if ((rc = link_open(l, cfg, id, &c, key, why, whylen)) != MD_SENT)
 		return rc;
 
 	const char *sender = *m->sender ? m->sender : l->cfg.from;

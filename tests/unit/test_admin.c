@@ -7,9 +7,11 @@
 
 #include "cli/cli.h"
 #include "cli/login.h"
-#include "diag/session.h"
+#include "cmds/cmds.h"
+#include "cmds/sessions.h"
+#include "config/priv.h" /* the store under the configuration, to age it */
 #include "schema/admin.h"
-#include "store/admin.h"
+#include "store/audit.h"
 #include "tests/unit/check.h"
 
 static void run(struct cli *cli, const char *script)
@@ -23,7 +25,7 @@ static void trusted_hosts(const char *dir)
 {
 	struct cli cli;
 	char err[256];
-	CHECK(cli_session_open(&cli, dir, err, sizeof err) == 0);
+	CHECK(cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) == 0);
 	run(&cli, "config system admin user\n"
 		  "edit any\nset profileid Super_User\nnext\n"
 		  "edit v4\nset profileid Super_User\nset trusthost1 10.0.0.0/8\nnext\n"
@@ -53,8 +55,8 @@ static void migration(const char *dir)
 {
 	struct cli cli;
 	char err[256];
-	CHECK(cli_session_open(&cli, dir, err, sizeof err) == 0);
-	sqlite3 *db = store_sqlite(cli.st);
+	CHECK(cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) == 0);
+	sqlite3 *db = store_sqlite(cli.cfg->st);
 	CHECK(sqlite3_exec(
 		      db,
 		      "PRAGMA user_version = 2;"
@@ -73,7 +75,7 @@ static void migration(const char *dir)
 		      " FROM entry WHERE key = 'ounset';",
 		      NULL, NULL, NULL) == SQLITE_OK);
 	cli_session_close(&cli);
-	CHECK(cli_session_open(&cli, dir, err, sizeof err) == 0); /* migrates */
+	CHECK(cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) == 0); /* migrates */
 	/* o4: IPv4 10/8 only, as before; IPv6 still refused. */
 	CHECK(cli_login_trusted(&cli, "o4", "10.9.9.9"));
 	CHECK(!cli_login_trusted(&cli, "o4", "192.0.2.1"));
@@ -88,7 +90,7 @@ static void migration(const char *dir)
 	CHECK(cli_login_trusted(&cli, "oall", "192.0.2.1"));
 	CHECK(cli_login_trusted(&cli, "oall", "console"));
 	sqlite3_stmt *st;
-	CHECK(sqlite3_prepare_v2(store_sqlite(cli.st),
+	CHECK(sqlite3_prepare_v2(store_sqlite(cli.cfg->st),
 				 "SELECT count(*) FROM value WHERE attr GLOB 'ip6-*'", -1, &st,
 				 NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0);
@@ -123,14 +125,14 @@ int main(void)
 	CHECK(schema_trusthost6("2001:db8::", a6, &len) != 0);
 	CHECK(schema_trusthost6("2001:db8::/129", a6, &len) != 0);
 
-	CHECK(diag_audit_parse_time("2026-11-29", 0) == 1795910400LL);
-	CHECK(diag_audit_parse_time("2026-11-29T01:02:03", 0) == 1795910400LL + 3723);
-	CHECK(diag_audit_parse_time("2026-11-29T01:02", 0) == 1795910400LL + 3720);
-	CHECK(diag_audit_parse_time("30m", 10000) == 10000 - 1800);
-	CHECK(diag_audit_parse_time("2d", 1000000) == 1000000 - 172800);
-	CHECK(diag_audit_parse_time("5x", 1000) == -1);
-	CHECK(diag_audit_parse_time("yesterday", 1000) == -1);
-	CHECK(diag_audit_parse_time("2026-11-29 junk", 1000) == -1);
+	CHECK(cmds_audit_parse_time("2026-11-29", 0) == 1795910400LL);
+	CHECK(cmds_audit_parse_time("2026-11-29T01:02:03", 0) == 1795910400LL + 3723);
+	CHECK(cmds_audit_parse_time("2026-11-29T01:02", 0) == 1795910400LL + 3720);
+	CHECK(cmds_audit_parse_time("30m", 10000) == 10000 - 1800);
+	CHECK(cmds_audit_parse_time("2d", 1000000) == 1000000 - 172800);
+	CHECK(cmds_audit_parse_time("5x", 1000) == -1);
+	CHECK(cmds_audit_parse_time("yesterday", 1000) == -1);
+	CHECK(cmds_audit_parse_time("2026-11-29 junk", 1000) == -1);
 
 	CHECK(cli_login_is_transfer("scp -t /tmp/x"));
 	CHECK(cli_login_is_transfer("/usr/lib/openssh/sftp-server"));
