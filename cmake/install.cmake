@@ -7,6 +7,12 @@
 # dpkg-statoverride), never the build's.
 include(GNUInstallDirs)
 install(TARGETS appsh fazmaild appsh-sendmail RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The privilege split's helpers, where the build has them.
+foreach(helper appsh-postdrop appsh-capture)
+  if(TARGET ${helper})
+    install(TARGETS ${helper} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  endif()
+endforeach()
 install(FILES ${APPSH_MAN_DIR}/appsh.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${APPSH_MAN_DIR}/appsh-config.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${APPSH_MAN_DIR}/fazmaild.8 ${APPSH_MAN_DIR}/appsh-sendmail.8

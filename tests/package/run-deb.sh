@@ -83,10 +83,22 @@ check "get system status shows the same version" \
 check "postinst: the system group appsh" getent_root appsh group
 check "postinst: appsh is root:appsh 2755" \
 	test "$(in_root stat -c '%U:%G %a' /usr/bin/appsh)" = "root:appsh 2755"
-check "postinst: fazmaild and appsh-sendmail are root:appsh 2755" \
-	eval "test \"\$(in_root stat -c '%U:%G %a' /usr/bin/fazmaild /usr/bin/appsh-sendmail | sort -u)\" = 'root:appsh 2755'"
+if [ -e "$R/usr/bin/appsh-postdrop" ]; then # the privilege split
+	check "postinst: appsh-postdrop is root:appsh 2755" \
+		test "$(in_root stat -c '%U:%G %a' /usr/bin/appsh-postdrop)" = "root:appsh 2755"
+	check "postinst: appsh-capture is root:appsh 0750 with cap_net_raw" \
+		eval "test \"\$(in_root stat -c '%U:%G %a' /usr/bin/appsh-capture)\" = 'root:appsh 750' &&
+		      getcap '$R/usr/bin/appsh-capture' | grep -q cap_net_raw"
+	check "postinst: fazmaild and appsh-sendmail hold no privilege" \
+		eval "test \"\$(in_root stat -c '%a' /usr/bin/fazmaild /usr/bin/appsh-sendmail | sort -u)\" = 755"
+else
+	check "postinst: fazmaild and appsh-sendmail are root:appsh 2755" \
+		eval "test \"\$(in_root stat -c '%U:%G %a' /usr/bin/fazmaild /usr/bin/appsh-sendmail | sort -u)\" = 'root:appsh 2755'"
+fi
 check "postinst: the modes are dpkg-statoverride entries" \
-	eval "test \"\$(dpkg-statoverride --root '$R' --list | grep -c ' appsh 2755 /usr/bin/')\" = 3"
+	eval "dpkg-statoverride --root '$R' --list | grep -q ' appsh 2755 /usr/bin/appsh\$'"
+check "postinst: the daemon's account fazmaild, group appsh, no login" \
+	eval "grep -q '^fazmaild:[^:]*:[0-9]*:'\$(grep '^appsh:' '$R/etc/group' | cut -d: -f3)':.*:/usr/sbin/nologin\$' '$R/etc/passwd'"
 check "postinst: /var/lib/appsh is root:appsh 2770" \
 	test "$(in_root stat -c '%U:%G %a' /var/lib/appsh)" = "root:appsh 2770"
 check "postinst: the store exists, group-shared" \
@@ -109,7 +121,8 @@ check "dpkg --root -P purges it" dpkg --root="$R" -P appsh
 check "postrm purge: the state directory is gone" test ! -e "$R/var/lib/appsh"
 check "postrm purge: the overrides are gone" \
 	eval "! dpkg-statoverride --root '$R' --list | grep -q /usr/bin/appsh"
-check "postrm purge: the group stays (policy)" getent_root appsh group
+check "postrm purge: the group and the account stay (policy)" \
+	eval "getent_root appsh group && getent_root fazmaild passwd"
 umount "$R/proc" "$R/dev" "$R" "$T/ns" 2>/dev/null
 echo "inside: $pass passed, $fail failed"
 [ "$fail" = 0 ]
