@@ -3,10 +3,17 @@
 #include "config/certs.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "config/priv.h"
+#include "store/secret.h"
+#include "store/store.h"
 
 static int given_passphrase(char *buf, int size, int rwflag, void *u)
 {
@@ -120,4 +127,103 @@ char *config_cert_ca_pem(struct config *cfg)
 	struct ca_ctx c = {cfg, schema_lookup("system certificate ca"), NULL, 0};
 	config_keys(cfg, "system certificate ca", add_ca, &c);
 	return c.pem;
+}
+
+/* ---- the built-in local certificate ----------------------------------- */
+
+/* A self-signed certificate for a new P-256 key, CN "Fortinet_Local",
+ * valid ten years; its certificate and key as PEM text (malloc'd). */
+static int make_self_signed(char **cert, char **key)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = k ? X509_new() : NULL;
+	BIO *cb = BIO_new(BIO_s_mem()), *kb = BIO_new(BIO_s_mem());
+	unsigned char serial[8];
+	char *data;
+	int ok = 0;
+	*cert = *key = NULL;
+	if (x && cb && kb && RAND_bytes(serial, sizeof serial) == 1) {
+		BIGNUM *bn = BN_bin2bn(serial, sizeof serial, NULL);
+		X509_NAME *n = X509_get_subject_name(x);
+		ok = bn && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) &&
+		     X509_set_version(x, 2) && X509_gmtime_adj(X509_getm_notBefore(x), 0) &&
+		     X509_gmtime_adj(X509_getm_notAfter(x), 10L * 365 * 24 * 3600) &&
+		     X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
+						(const unsigned char *)"appsh", -1, -1, 0) &&
+		     X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+						(const unsigned char *)"Fortinet_Local", -1, -1,
+						0) &&
+		     X509_set_issuer_name(x, n) && X509_set_pubkey(x, k) &&
+		     X509_sign(x, k, EVP_sha256()) > 0 && PEM_write_bio_X509(cb, x) == 1 &&
+		     PEM_write_bio_PrivateKey(kb, k, NULL, NULL, 0, NULL, NULL) == 1;
+		BN_free(bn);
+	}
+	long n;
+	if (ok && (n = BIO_get_mem_data(cb, &data)) > 0)
+		*cert = strndup(data, (size_t)n);
+	if (ok && (n = BIO_get_mem_data(kb, &data)) > 0)
+		*key = strndup(data, (size_t)n);
+	ERR_clear_error();
+	X509_free(x);
+	EVP_PKEY_free(k);
+	BIO_free(cb);
+	BIO_free(kb);
+	if (*cert && *key)
+		return 0;
+	free(*cert);
+	config_secret_free(*key);
+	*cert = *key = NULL;
+	return -1;
+}
+
+int config_builtin_cert(struct config *cfg, char *err, size_t errlen)
+{
+	static const char path[] = "system certificate local", flag[] = "builtin-local-cert";
+	char have[8];
+	if (store_meta_get(cfg->st, flag, have, sizeof have) == 1)
+		return 0; /* made once; an administrator may delete or replace it */
+	if (store_begin(cfg->st) != STORE_OK)
+		goto store_error;
+	/* Another first start may have made it while this one waited. */
+	int64_t id;
+	int made = store_meta_get(cfg->st, flag, have, sizeof have);
+	int exists = made == 0 ? store_entry_find(cfg->st, path, CONFIG_BUILTIN_CERT, &id) : 0;
+	if (made < 0 || exists < 0)
+		goto rollback;
+	if (made == 0 && exists == 0) {
+		char *cert, *key, *enc = NULL;
+		if (make_self_signed(&cert, &key) != 0) {
+			store_rollback(cfg->st);
+			snprintf(err, errlen, "cannot make the built-in certificate %s",
+				 CONFIG_BUILTIN_CERT);
+			return -1;
+		}
+		enc = secret_encrypt(cfg->key, key, err, errlen);
+		config_secret_free(key);
+		int rc = enc &&
+					 store_entry_create(cfg->st, path, CONFIG_BUILTIN_CERT,
+							    &id) == STORE_OK &&
+					 store_value_set(cfg->st, id, "certificate", cert) ==
+						 STORE_OK &&
+					 store_value_set(cfg->st, id, "private-key", enc) ==
+						 STORE_OK &&
+					 store_value_set(
+						 cfg->st, id, "comment",
+						 "Default local certificate (self-signed).") ==
+						 STORE_OK
+				 ? 0
+				 : -1;
+		free(cert);
+		free(enc);
+		if (rc != 0)
+			goto rollback;
+	}
+	if (store_meta_set(cfg->st, flag, "1") != STORE_OK || store_commit(cfg->st) != STORE_OK)
+		goto rollback;
+	return 0;
+rollback:
+	store_rollback(cfg->st);
+store_error:
+	snprintf(err, errlen, "%s", store_errmsg(cfg->st));
+	return -1;
 }

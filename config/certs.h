@@ -22,4 +22,14 @@ int config_cert_local_pem(struct config *cfg, const char *name, char **cert, cha
  * when there is none). */
 char *config_cert_ca_pem(struct config *cfg);
 
+/* The name of the local certificate every store starts with, as the
+ * appliance's Fortinet_Local: so that `set local-cert` has something to
+ * name from the first start. */
+#define CONFIG_BUILTIN_CERT "Fortinet_Local"
+
+/* Makes the built-in self-signed local certificate, once per store (a
+ * meta flag remembers it: deleting it is the administrator's choice).
+ * 0, or -1 with a message. */
+int config_builtin_cert(struct config *cfg, char *err, size_t errlen);
+
 #endif

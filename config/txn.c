@@ -482,7 +482,7 @@ static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, 
 	if (found == 1 && (!e->exists || renamed)) {
 		struct config_error err;
 		if (config_check_unused(cfg, t->path, row(e), &err) != 0) {
-			snprintf(msg, len, "%s", err.detail);
+			snprintf(msg, len, "%.1000s", err.detail); /* msg is 1024 bytes */
 			goto out;
 		}
 	}

@@ -21,8 +21,11 @@ check "--state-dir creates the directory and its parents" test -d "$T/a/b/state"
 check "state directory is 0700" test "$(mode "$T/a/b/state")" = 700
 check "default hostname is appsh" grep -q '^hostname *: appsh$' <<<"$out"
 check "default console-output is standard" grep -q '^console-output *: standard$' <<<"$out"
-# show prints only the built-in admin profiles and account (31 lines, and 5 of get).
-check "no mail servers; show has only the built-in admins" test "$(grep -c . <<<"$out")" = 36
+# show prints only the built-ins: the admin profiles and account (31 lines),
+# the local certificate Fortinet_Local (16), and 5 lines of get.
+check "no mail servers; show has only the built-ins" test "$(grep -c . <<<"$out")" = 52
+check "a new store has the built-in local certificate Fortinet_Local" \
+	grep -q '^    edit "Fortinet_Local"$' <<<"$out"
 check "config.db is 0600" test "$(mode "$T/a/b/state/config.db")" = 600
 check "secret.key is 0600 and 32 bytes" test "$(stat -c '%a %s' "$T/a/b/state/secret.key")" = "600 32"
 check "store is in WAL mode" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA journal_mode')" = wal
