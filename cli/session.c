@@ -2,6 +2,8 @@
 /* session.c - the shell session: config shell state and error lines. */
 #include "cli/session.h"
 
+#include "config/revision.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -153,11 +155,14 @@ int cli_session_enter(struct cli *cli, const struct schema_node *node, const cha
 		cli_session_leave(cli);
 		return cli_fail_store(cli);
 	}
+	config_editing(cli->cfg, path, NULL);
 	return 0;
 }
 
 void cli_session_leave(struct cli *cli)
 {
+	if (cli->txn)
+		config_editing(cli->cfg, NULL, NULL);
 	config_txn_free(cli->txn);
 	cli->txn = NULL;
 	cli->cur = NULL;

@@ -18,6 +18,7 @@
 #include "cmds/cmds.h"
 #include "cmds/maild.h"
 #include "cmds/status.h"
+#include "config/revision.h"
 
 /* ---- reading values for display -------------------------------------- */
 
@@ -260,6 +261,7 @@ static int cmd_edit(struct cli *cli, const struct cli_args *a)
 		return cli_fail_store(cli);
 	cli->cur = e;
 	cli->mode = CLI_MODE_ENTRY;
+	config_editing(cli->cfg, cli->path, a->key);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "cmds/mailtest.h"
 #include "cmds/nslookup.h"
 #include "cmds/ping.h"
+#include "cmds/revision.h"
 #include "cmds/sessions.h"
 #include "cmds/sniffer.h"
 #include "cmds/traceroute.h"
@@ -441,6 +442,43 @@ static const struct cli_node trace_options[] = {
 	{0},
 };
 
+/* ---- execute revision ---------------------------------------------------- */
+
+/* Free for every profile: what a revision shows or changes is checked
+ * against the areas it touches (config/revision.c). */
+static const struct cli_node revision_count[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_count_arg, .run = cmds_revision_list},
+	{0},
+};
+static const struct cli_node revision_diff_b[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_id2_arg, .run = cmds_revision_diff},
+	{0},
+};
+static const struct cli_node revision_diff_a[] = {
+	{.slot = CLI_ARG,
+	 .arg = &cmds_revision_id_arg,
+	 .next = revision_diff_b,
+	 .run = cmds_revision_diff},
+	{0},
+};
+static const struct cli_node revision_revert_id[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_id_arg, .run = cmds_revision_revert},
+	{0},
+};
+static const struct cli_node revision[] = {
+	{.word = "diff",
+	 .help = "Show what changed between two revisions (or since one).",
+	 .next = revision_diff_a},
+	{.word = "list",
+	 .help = "List the configuration revisions, newest first.",
+	 .next = revision_count,
+	 .run = cmds_revision_list},
+	{.word = "revert",
+	 .help = "Make the configuration what it was after a revision (a new revision).",
+	 .next = revision_revert_id},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node cmds_execute[] = {
@@ -473,6 +511,7 @@ const struct cli_node cmds_execute[] = {
 	 .opt = CMDS_PING_OPT_V6,
 	 .next = ping6_options,
 	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "revision", .help = "Configuration revisions.", .next = revision},
 	{.word = "traceroute",
 	 .help = "Show the route to a host (UDP probes).",
 	 .next = trace_host,

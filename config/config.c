@@ -70,6 +70,7 @@ void config_close(struct config *cfg)
 	if (store_in_transaction(cfg->st))
 		store_commit(cfg->st);
 	config_audit_done(cfg, false);
+	config_changes_free(&cfg->changes);
 	store_close(cfg->st);
 	secret_key_free(cfg->key);
 	free(cfg);

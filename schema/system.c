@@ -148,6 +148,13 @@ static const struct schema_enum timezones[] = {
 	{0},
 };
 
+static const struct schema_enum revision_auto_delete[] = {
+	{"by-days", "Delete revisions older than revision-max-days."},
+	{"by-revisions", "Keep the newest revision-max-revisions revisions."},
+	{"disable", "Keep every revision."},
+	{0},
+};
+
 static const struct schema_attr global_attrs[] = {
 	{.name = "admin-timeout",
 	 .help = "Idle timeout of interactive admin sessions, in minutes.",
@@ -171,6 +178,29 @@ static const struct schema_attr global_attrs[] = {
 	 .max = 35,
 	 .def = "appsh",
 	 .check = schema_check_hostname},
+	/* FortiManager's adom-rev-auto-delete family, for the one
+	 * configuration appsh has (config/revision.c). */
+	{.name = "revision-auto-delete",
+	 .help = "Delete old configuration revisions automatically.",
+	 .type = SCHEMA_T_ENUM,
+	 .enums = revision_auto_delete,
+	 .def = "by-revisions"},
+	{.name = "revision-max-days",
+	 .help = "Keep the revisions of this many days (the newest is always kept).",
+	 .type = SCHEMA_T_UINT,
+	 .min = 1,
+	 .max = 3650,
+	 .def = "365",
+	 .when_attr = "revision-auto-delete",
+	 .when_value = "by-days"},
+	{.name = "revision-max-revisions",
+	 .help = "Keep this many of the newest revisions.",
+	 .type = SCHEMA_T_UINT,
+	 .min = 1,
+	 .max = 1000000,
+	 .def = "20000",
+	 .when_attr = "revision-auto-delete",
+	 .when_value = "by-revisions"},
 	{.name = "timezone",
 	 .help = "Time zone.",
 	 .type = SCHEMA_T_ENUM,

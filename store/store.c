@@ -4,6 +4,7 @@
 
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/priv.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -100,11 +101,23 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" JOIN entry e ON e.path = 'system admin profile' AND e.key = v.key;"
 	"INSERT OR IGNORE INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
 	" FROM entry WHERE path = 'system admin user' AND key = 'admin';",
+	/* 3: revisions (config/revision.c): a row per commit with what it
+	 * changed; and what each live session has in `config`, so that a
+	 * revert does not overwrite it. */
+	"CREATE TABLE revision(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	"                   admin TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,"
+	"                   comment TEXT NOT NULL, changes BLOB NOT NULL);"
+	"ALTER TABLE admin_session ADD COLUMN editing TEXT NOT NULL DEFAULT '';",
 };
 
 struct store {
 	struct db *db;
 };
+
+struct db *store_db(struct store *st)
+{
+	return st->db;
+}
 
 sqlite3 *store_sqlite(struct store *st)
 {
@@ -120,6 +133,12 @@ static int fail(struct store *st, const char *what)
 int store_fail(struct store *st, const char *what)
 {
 	return fail(st, what);
+}
+
+int store_error(struct store *st, const char *msg)
+{
+	db_set_error(st->db, msg);
+	return STORE_ERR;
 }
 
 const char *store_errmsg(const struct store *st)

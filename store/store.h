@@ -28,12 +28,15 @@ enum {
 };
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens or creates the database at path and migrates it. */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
+/* Records msg as the store's error (for failures of its callers' own, such
+ * as memory); returns STORE_ERR. */
+int store_error(struct store *st, const char *msg);
 
 /*
  * A write transaction: BEGIN IMMEDIATE, so that the conflict check and the
