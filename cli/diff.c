@@ -137,7 +137,8 @@ static void anchor(struct diff *d, size_t alo, size_t ahi, size_t blo, size_t bh
 	if (!seq)
 		d->failed = true;
 	else
-		for (size_t i = piles ? top[piles - 1] : SIZE_MAX, k = nseq; i != SIZE_MAX; i = prev[i])
+		for (size_t i = piles ? top[piles - 1] : SIZE_MAX, k = nseq; i != SIZE_MAX;
+		     i = prev[i])
 			seq[--k] = ma[i];
 	if (!seq || nseq == 0) {
 		/* No anchor: all changed (a gap this large has no exact answer

@@ -183,7 +183,8 @@ static char **lines_of(struct cli *cli, const struct config_snapshot *s, char **
 
 int cmds_revision_diff(struct cli *cli, const struct cli_args *a)
 {
-	long long ra = strtoll(a->argv[0], NULL, 10), rb = a->argc > 1 ? strtoll(a->argv[1], NULL, 10) : -1;
+	long long ra = strtoll(a->argv[0], NULL, 10),
+		  rb = a->argc > 1 ? strtoll(a->argv[1], NULL, 10) : -1;
 	struct config_error err;
 	struct config_snapshot *sa = config_snapshot_at(cli->cfg, ra, &err);
 	struct config_snapshot *sb = sa ? config_snapshot_at(cli->cfg, rb, &err) : NULL;
@@ -226,9 +227,10 @@ int cmds_revision_revert(struct cli *cli, const struct cli_args *a)
 	if (config_revision_revert(cli->cfg, id, &rev, &err) != 0)
 		return cli_fail_config(cli, &err);
 	if (rev)
-		cli_out_printf(cli->out,
-			       "The configuration is as it was after revision %lld (revision %lld).\n",
-			       id, rev);
+		cli_out_printf(
+			cli->out,
+			"The configuration is as it was after revision %lld (revision %lld).\n", id,
+			rev);
 	else
 		cli_out_printf(cli->out,
 			       "Nothing to revert: the configuration is as it was after revision "

@@ -205,6 +205,8 @@ int config_changes_each(const void *buf, size_t len, bool reverse,
 	size_t *starts = NULL, nrec = 0, cap = 0;
 	int rc = -1;
 
+	if (len == 0)
+		return 0; /* nothing changed (buf may be NULL) */
 	/* First where each record starts (to go in reverse), checking all. */
 	struct reader r = {b, b + len};
 	while (r.p < r.end) {

@@ -144,8 +144,8 @@ static int list_one(void *arg, const struct store_revision *r)
 		snprintf(l->summary, sizeof l->summary, "(the record of this revision is damaged)");
 	else if (!l->len)
 		return 0; /* nothing the actor may see */
-	struct config_revision v = {r->id,	   r->time,	 r->admin, r->source,
-				    r->kind,	   r->comment,	 l->summary};
+	struct config_revision v = {r->id,   r->time,	 r->admin,  r->source,
+				    r->kind, r->comment, l->summary};
 	l->n++;
 	return l->cb(l->arg, &v) || (l->last > 0 && l->n >= l->last);
 }
@@ -269,8 +269,8 @@ static int check_editing(void *arg, const struct store_session *s)
 		snprintf(x->msg, sizeof x->msg,
 			 "session %lld of %s (%s from %s) is editing %.200s%s%.64s%s: ask them to "
 			 "end or abort, or kill that session, then revert",
-			 (long long)s->id, s->admin, s->kind, s->source, o->path,
-			 sep ? " \"" : "", sep ? o->key : "", sep ? "\"" : "");
+			 (long long)s->id, s->admin, s->kind, s->source, o->path, sep ? " \"" : "",
+			 sep ? o->key : "", sep ? "\"" : "");
 		return 1;
 	}
 	return 0;

@@ -167,7 +167,8 @@ static int undo_revision(void *arg, const struct store_revision *r)
 
 static int by_row(const void *a, const void *b)
 {
-	long long x = (*(struct snap_entry *const *)a)->row, y = (*(struct snap_entry *const *)b)->row;
+	long long x = (*(struct snap_entry *const *)a)->row,
+		  y = (*(struct snap_entry *const *)b)->row;
 	return (x > y) - (x < y);
 }
 
@@ -180,8 +181,9 @@ struct config_snapshot *config_snapshot_at(struct config *cfg, long long id,
 		return NULL;
 	}
 	if (id > newest) {
-		config_fail(err, -3, NULL, NULL, "revision %lld does not exist (the newest is %lld)",
-			    id, (long long)newest);
+		config_fail(err, -3, NULL, NULL,
+			    "revision %lld does not exist (the newest is %lld)", id,
+			    (long long)newest);
 		return NULL;
 	}
 	/* Rebuilding needs every revision after id: the oldest kept must be
@@ -213,7 +215,8 @@ struct config_snapshot *config_snapshot_at(struct config *cfg, long long id,
 	if (s->failed) {
 		config_snapshot_free(s);
 		config_fail(err, -1, NULL, NULL,
-			    "cannot rebuild revision %lld: out of memory, or a damaged revision", id);
+			    "cannot rebuild revision %lld: out of memory, or a damaged revision",
+			    id);
 		return NULL;
 	}
 	return s;

@@ -36,10 +36,11 @@ int store_revision_each(struct store *st, int64_t from, int64_t to, int newest_f
 			int (*cb)(void *arg, const struct store_revision *r), void *arg)
 {
 	/* A private statement: the callback may read the store meanwhile. */
-	const char *sql = newest_first ? "SELECT id, time, admin, source, kind, comment, changes"
-					 " FROM revision WHERE id > ?1 AND id <= ?2 ORDER BY id DESC"
-				       : "SELECT id, time, admin, source, kind, comment, changes"
-					 " FROM revision WHERE id > ?1 AND id <= ?2 ORDER BY id";
+	const char *sql = newest_first
+				  ? "SELECT id, time, admin, source, kind, comment, changes"
+				    " FROM revision WHERE id > ?1 AND id <= ?2 ORDER BY id DESC"
+				  : "SELECT id, time, admin, source, kind, comment, changes"
+				    " FROM revision WHERE id > ?1 AND id <= ?2 ORDER BY id";
 	sqlite3_stmt *s;
 	int rc;
 	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
@@ -61,7 +62,8 @@ int store_revision_each(struct store *st, int64_t from, int64_t to, int newest_f
 			break;
 	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : store_fail(st, "listing revisions");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK
+						     : store_fail(st, "listing revisions");
 }
 
 int store_revision_range(struct store *st, int64_t *oldest, int64_t *newest)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run-fuzz.sh - runs the libFuzzer targets briefly, each on a copy of its
 # seed corpus: fuzz_cli (tokenizer and walker) for about 20 s, fuzz_reply
-# (SMTP reply parser and EHLO reader) and fuzz_sniff (the sniffer's packet
-# decoder) for about 10 s each (`make fuzz` runs
+# (SMTP reply parser and EHLO reader), fuzz_sniff (the sniffer's packet
+# decoder) and fuzz_changes (a revision's record) for about 10 s each (`make fuzz` runs
 # fuzz_cli for 10 min).
 #
 # The fuzz build is separate (clang, build-fuzz/, made by `make test-build`);
@@ -86,6 +86,8 @@ run_fuzzer fuzz_cli "$APPSH_SRC/fuzz/corpus" 20
 run_fuzzer fuzz_reply "$APPSH_SRC/fuzz/corpus-reply" 10 -max_len=16384
 # Packets up to a jumbo frame's size.
 run_fuzzer fuzz_sniff "$APPSH_SRC/fuzz/corpus-sniff" 10 -max_len=9100
+# What a revision changed, as the store holds it.
+run_fuzzer fuzz_changes "$APPSH_SRC/fuzz/corpus-changes" 10
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$RC" -eq 0 ]

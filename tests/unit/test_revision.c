@@ -42,17 +42,18 @@ static void test_changes(void)
 	struct config_change_attr a1[] = {{"server", NULL, "a.example.com"}, {"port", NULL, "587"}};
 	struct config_change_attr a2[] = {{"certificate", "-----BEGIN\n1:2\n-----END\n", NULL}};
 	struct config_change ch1 = {"system mail", "1", NULL, false, true, 7, 2, a1};
-	struct config_change ch2 = {"system certificate ca", "c a", "old", true, false, 123456789012,
-				    1, a2};
+	struct config_change ch2 = {
+		"system certificate ca", "c a", "old", true, false, 123456789012, 1, a2};
 	config_changes_add(&c, &ch1);
 	config_changes_add(&c, &ch2);
 	CHECK(!c.failed);
 
 	struct seen s = {0};
 	CHECK(config_changes_each(c.buf, c.len, false, collect, &s) == 0);
-	CHECK_STR(s.text, "[system mail|1|1|01|7|server:(null)>a.example.com|port:(null)>587]"
-			  "[system certificate ca|c a|old|10|123456789012|certificate:-----BEGIN\n1:2\n"
-			  "-----END\n>(null)]");
+	CHECK_STR(s.text,
+		  "[system mail|1|1|01|7|server:(null)>a.example.com|port:(null)>587]"
+		  "[system certificate ca|c a|old|10|123456789012|certificate:-----BEGIN\n1:2\n"
+		  "-----END\n>(null)]");
 	struct seen r = {0};
 	CHECK(config_changes_each(c.buf, c.len, true, collect, &r) == 0);
 	CHECK(strncmp(r.text, "[system certificate ca", 22) == 0);
@@ -74,8 +75,12 @@ static void test_changes(void)
 		CHECK(rc == -1);
 		free(cut);
 	}
-	static const char *const bad[] = {"X", "E-", "E1:a1:b-1:3", "E3:abc3:def-1:31:01:1",
-					  "E99999999999:x", "E1:a1:b-1:01:01:1"};
+	static const char *const bad[] = {"X",
+					  "E-",
+					  "E1:a1:b-1:3",
+					  "E3:abc3:def-1:31:01:1",
+					  "E99999999999:x",
+					  "E1:a1:b-1:01:01:1"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct seen t = {0};
 		CHECK(config_changes_each(bad[i], strlen(bad[i]), false, collect, &t) == -1);
@@ -96,8 +101,12 @@ static unsigned rnd(unsigned n)
  * ambiguous (the hard case), and some unique ones. */
 static char *line(void)
 {
-	static const char *const common[] = {"    next", "end", "config system mail", "    edit \"1\"",
-					     "        set port 25", "        set auth enable"};
+	static const char *const common[] = {"    next",
+					     "end",
+					     "config system mail",
+					     "    edit \"1\"",
+					     "        set port 25",
+					     "        set auth enable"};
 	char buf[64];
 	if (rnd(3))
 		return strdup(common[rnd(6)]);
@@ -190,8 +199,9 @@ static void test_diff_vs_gnu(void)
 			fputs(mine ? mine : "", pf);
 			fclose(pf);
 		}
-		snprintf(cmd, sizeof cmd, "patch -s -o %s/c %s %s >/dev/null 2>&1 && cmp -s %s/c %s",
-			 dir, pa, patch, dir, pb);
+		snprintf(cmd, sizeof cmd,
+			 "patch -s -o %s/c %s %s >/dev/null 2>&1 && cmp -s %s/c %s", dir, pa, patch,
+			 dir, pb);
 		CHECK(!*(mine ? mine : "") || system(cmd) == 0);
 		free(mine);
 		free(gnu);
