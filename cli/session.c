@@ -39,13 +39,27 @@ int cli_session_open(struct cli *cli, const struct cli_hooks *hooks, const char 
 	return 0;
 }
 
+void cli_session_attach(struct cli *cli, const struct cli_hooks *hooks, struct config *cfg,
+			struct cli_out *out)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->hooks = hooks;
+	cli->mode = CLI_MODE_TOP;
+	cli->tty_fd = -1;
+	cli->cfg = cfg;
+	cli->out = out;
+	cli->attached = true;
+}
+
 void cli_session_close(struct cli *cli)
 {
 	if (signalled == cli)
 		signalled = NULL;
 	cli_session_leave(cli);
-	config_close(cli->cfg);
-	cli_out_free(cli->out);
+	if (!cli->attached) {
+		config_close(cli->cfg);
+		cli_out_free(cli->out);
+	}
 	free(cli->err);
 }
 

@@ -268,10 +268,14 @@ static int cmd_edit(struct cli *cli, const struct cli_args *a)
 static int cmd_set(struct cli *cli, const struct cli_args *a)
 {
 	struct config_error err;
-	if (config_entry_set(cli->txn, cli->cur, a->attr_index, a->value, a->opt & CLI_OPT_ENC,
-			     &err) != 0)
-		return cli_fail_config(cli, &err);
-	return 0;
+	int rc = config_entry_set(cli->txn, cli->cur, a->attr_index, a->value, a->opt & CLI_OPT_ENC,
+				  &err);
+	if (rc == -2 && cli->foreign_secret) {
+		cli->foreign_secret(cli->foreign_arg, cli->path, config_entry_key(cli->cur),
+				    a->attr->name);
+		return 0;
+	}
+	return rc ? cli_fail_config(cli, &err) : 0;
 }
 
 static int cmd_unset(struct cli *cli, const struct cli_args *a)

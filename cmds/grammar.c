@@ -8,6 +8,7 @@
  */
 #include "cmds/cmds.h"
 
+#include "cmds/backup.h"
 #include "cmds/certificate.h"
 #include "cmds/debug.h"
 #include "cmds/maild.h"
@@ -442,6 +443,65 @@ static const struct cli_node trace_options[] = {
 	{0},
 };
 
+/* ---- execute backup, restore ------------------------------------------------ */
+
+/* {sftp|scp} <server[:port]> <path> <user> <password> [<crptpasswd>], and
+ * file <path> [<crptpasswd>]: one chain per handler. */
+#define XFER_CHAIN(name, fn)                                                                       \
+	static const struct cli_node name##_crypt[] = {                                            \
+		{.slot = CLI_ARG, .arg = &cmds_backup_crypt_arg, .run = fn}, {0}};                 \
+	static const struct cli_node name##_password[] = {{.slot = CLI_ARG,                        \
+							   .arg = &cmds_backup_password_arg,       \
+							   .next = name##_crypt,                   \
+							   .run = fn},                             \
+							  {0}};                                    \
+	static const struct cli_node name##_user[] = {                                             \
+		{.slot = CLI_ARG, .arg = &cmds_backup_user_arg, .next = name##_password}, {0}};    \
+	static const struct cli_node name##_path[] = {                                             \
+		{.slot = CLI_ARG, .arg = &cmds_backup_path_arg, .next = name##_user}, {0}};        \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &cmds_backup_server_arg, .next = name##_path}, {0}}
+#define FILE_CHAIN(name, fn)                                                                       \
+	static const struct cli_node name##_crypt[] = {                                            \
+		{.slot = CLI_ARG, .arg = &cmds_backup_crypt_arg, .run = fn}, {0}};                 \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &cmds_backup_path_arg, .next = name##_crypt, .run = fn},  \
+		{0}}
+
+XFER_CHAIN(backup_sftp, cmds_backup_sftp);
+XFER_CHAIN(backup_scp, cmds_backup_scp);
+FILE_CHAIN(backup_file, cmds_backup_file);
+XFER_CHAIN(restore_sftp, cmds_restore_sftp);
+XFER_CHAIN(restore_scp, cmds_restore_scp);
+FILE_CHAIN(restore_file, cmds_restore_file);
+
+static const struct cli_node backup_to[] = {
+	{.word = "file",
+	 .help = "A file on this host (the root console only).",
+	 .next = backup_file},
+	{.word = "scp", .help = "Copy to an SSH server with SCP.", .next = backup_scp},
+	{.word = "sftp", .help = "Copy to an SSH server with SFTP.", .next = backup_sftp},
+	{0},
+};
+static const struct cli_node restore_from[] = {
+	{.word = "file",
+	 .help = "A file on this host (the root console only).",
+	 .next = restore_file},
+	{.word = "scp", .help = "Copy from an SSH server with SCP.", .next = restore_scp},
+	{.word = "sftp", .help = "Copy from an SSH server with SFTP.", .next = restore_sftp},
+	{0},
+};
+static const struct cli_node backup[] = {
+	{.word = "all-settings", .help = "Back up all settings to a file.", .next = backup_to},
+	{0},
+};
+static const struct cli_node restore[] = {
+	{.word = "all-settings",
+	 .help = "Replace all settings with a backup's (one revision).",
+	 .next = restore_from},
+	{0},
+};
+
 /* ---- execute revision ---------------------------------------------------- */
 
 /* Free for every profile: what a revision shows or changes is checked
@@ -482,6 +542,10 @@ static const struct cli_node revision[] = {
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node cmds_execute[] = {
+	{.word = "backup",
+	 .help = "Back up the configuration.",
+	 .next = backup,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
 	{.word = "certificate",
 	 .help = "Certificate operations.",
 	 .next = certificate,
@@ -511,6 +575,10 @@ const struct cli_node cmds_execute[] = {
 	 .opt = CMDS_PING_OPT_V6,
 	 .next = ping6_options,
 	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "restore",
+	 .help = "Restore the configuration.",
+	 .next = restore,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
 	{.word = "revision", .help = "Configuration revisions.", .next = revision},
 	{.word = "traceroute",
 	 .help = "Show the route to a host (UDP probes).",

@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "cli/diff.h"
-#include "cli/render.h"
 #include "cli/session.h"
 #include "cli/walk.h"
+#include "cmds/showtext.h"
 #include "config/revision.h"
 
 const struct schema_attr cmds_revision_id_arg = {
@@ -66,119 +66,13 @@ int cmds_revision_list(struct cli *cli, const struct cli_args *a)
 
 /* ---- diff -------------------------------------------------------------- */
 
-/* A configuration's `show` text as lines. */
-struct text {
-	struct cli *cli;
-	const struct config_snapshot *snap;
-	struct cli_out *out;
-	const struct schema_node *node;
-	bool any;
-};
-
-static int show_entry(void *arg, const char *key, char *const *vals)
-{
-	struct text *t = arg;
-	cli_render_edit(t->out, key, 4);
-	cli_render_sets(t->out, t->node, vals, false, 8);
-	cli_out_printf(t->out, "    next\n");
-	return 0;
-}
-
-static int has_entry(void *arg, const char *key, char *const *vals)
-{
-	(void)key, (void)vals;
-	((struct text *)arg)->any = true;
-	return 1;
-}
-
-static int object_sets(void *arg, const char *key, char *const *vals)
-{
-	struct text *t = arg;
-	(void)key;
-	for (int i = 0; t->node->attrs[i].name && !t->any; i++)
-		t->any = vals[i] && schema_attr_visible(t->node, vals, i);
-	return 1;
-}
-
-static int show_object(void *arg, const char *key, char *const *vals)
-{
-	struct text *t = arg;
-	(void)key;
-	cli_render_sets(t->out, t->node, vals, false, 4);
-	return 1;
-}
-
-/* As the whole-configuration `show` prints it: objects at their defaults
- * and empty tables left out, and what the profile may not read. */
-static void show_tree(struct text *t, const struct schema_node *node, const char *path)
-{
-	for (const struct schema_node *const *c = node->children; c && *c; c++) {
-		char sub[256];
-		if (!config_node_allows(t->cli->cfg, *c, schema_area_of(path), false))
-			continue;
-		snprintf(sub, sizeof sub, "%s%s%s", path, *path ? " " : "", (*c)->name);
-		t->node = *c;
-		t->any = false;
-		if ((*c)->kind == SCHEMA_CONTAINER) {
-			show_tree(t, *c, sub);
-		} else if ((*c)->kind == SCHEMA_OBJECT) {
-			config_snapshot_each(t->snap, sub, object_sets, t);
-			if (t->any) {
-				cli_out_printf(t->out, "config %s\n", sub);
-				config_snapshot_each(t->snap, sub, show_object, t);
-				cli_out_printf(t->out, "end\n");
-			}
-		} else if ((*c)->kind == SCHEMA_TABLE) {
-			config_snapshot_each(t->snap, sub, has_entry, t);
-			if (t->any) {
-				cli_out_printf(t->out, "config %s\n", sub);
-				config_snapshot_each(t->snap, sub, show_entry, t);
-				cli_out_printf(t->out, "end\n");
-			}
-		}
-	}
-}
-
-/* The lines of snapshot s's text (malloc'd array of malloc'd lines; the
- * text itself in *buf). */
+/* The lines of snapshot s's `show` text (the text itself in *buf). */
 static char **lines_of(struct cli *cli, const struct config_snapshot *s, char **buf, size_t *n)
 {
-	size_t size = 0, cap = 0;
-	FILE *f = open_memstream(buf, &size);
-	struct cli_out *out = f ? cli_out_new(f) : NULL;
-	char **v = NULL;
+	size_t len;
 	*n = 0;
-	if (!out) {
-		if (f)
-			fclose(f);
-		free(*buf);
-		*buf = NULL;
-		return NULL;
-	}
-	struct text t = {cli, s, out, NULL, false};
-	show_tree(&t, schema_root(), "");
-	cli_out_finish(out);
-	cli_out_free(out);
-	fclose(f);
-	for (char *p = *buf; p && *p;) {
-		char *nl = strchr(p, '\n');
-		if (*n == cap) {
-			char **w = realloc(v, (cap = cap ? 2 * cap : 1024) * sizeof *w);
-			if (!w) {
-				free(v);
-				return NULL;
-			}
-			v = w;
-		}
-		v[(*n)++] = p;
-		if (!nl)
-			break;
-		*nl = '\0';
-		p = nl + 1;
-	}
-	if (!v)
-		v = calloc(1, sizeof *v);
-	return v;
+	*buf = cmds_show_text(cli, s, &len);
+	return *buf ? cmds_lines(*buf, n) : NULL;
 }
 
 int cmds_revision_diff(struct cli *cli, const struct cli_args *a)
@@ -226,11 +120,14 @@ int cmds_revision_revert(struct cli *cli, const struct cli_args *a)
 		return cli_fail(cli, -1, NULL, NULL, "end or abort the config shell first");
 	if (config_revision_revert(cli->cfg, id, &rev, &err) != 0)
 		return cli_fail_config(cli, &err);
-	if (rev)
+	if (rev > 0)
 		cli_out_printf(
 			cli->out,
 			"The configuration is as it was after revision %lld (revision %lld).\n", id,
 			rev);
+	else if (rev < 0)
+		cli_out_printf(cli->out, "The configuration is as it was after revision %lld.\n",
+			       id);
 	else
 		cli_out_printf(cli->out,
 			       "Nothing to revert: the configuration is as it was after revision "

@@ -16,6 +16,7 @@ struct secret_key;
 struct config {
 	struct store *st;
 	struct secret_key *key;
+	bool key_borrowed; /* a scratch configuration uses its parent's key */
 	char statedir[4096];
 	struct config_who who;
 	bool batch;	    /* commits are savepoints until config_flush() */
@@ -25,14 +26,23 @@ struct config {
 	/* What the commits of the revision being made changed; while a group
 	 * is open (config_group_begin) its commits make one revision. */
 	struct config_changes changes;
+	int record; /* create-revision as read when this transaction began: 1, 0, -1 unknown */
 	bool grouped;
 	char group_kind[16];
 	char group_comment[256];
+	/* The paths a group's commits wrote: their rules run once, on the
+	 * group's final state (an entry may name one made later in it). */
+	char **group_paths;
+	size_t ngroup_paths;
 };
 
 /* config_read, also giving the entry's row id when it exists. */
 int config_read_id(struct config *cfg, const char *path, const struct schema_node *node,
 		   const char *key, char **vals, int64_t *idp);
+
+/* Notes that the open group wrote path (its rules run at the group's
+ * end).  0, or -1 when out of memory (the store error says so). */
+int config_group_touch(struct config *cfg, const char *path);
 
 /* Records what the commits since the last revision changed as a new
  * revision (inside the open SQLite transaction): kind NULL takes the

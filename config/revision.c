@@ -41,6 +41,17 @@ int config_revision_record(struct config *cfg, const char *kind, const char *com
 		return store_error(cfg->st, "out of memory recording the revision");
 	if (cfg->changes.len == 0)
 		return STORE_OK;
+	/* Read once per SQLite transaction: a batch of 10,000 commits asks
+	 * once, and nobody else can change it meanwhile. */
+	if (cfg->record < 0) {
+		char *on = config_read_attr(cfg, "system global", "create-revision");
+		cfg->record = !on || strcmp(on, "disable") != 0;
+		free(on);
+	}
+	if (!cfg->record) {
+		cfg->changes.len = 0;
+		return STORE_OK;
+	}
 	struct store_revision r = {
 		.time = time(NULL),
 		.admin = cfg->who.name,
@@ -65,8 +76,11 @@ int config_group_begin(struct config *cfg, const char *kind, const char *comment
 {
 	if (cfg->grouped)
 		return config_fail(err, -1, NULL, NULL, "a grouped change is already open");
-	if (!store_in_transaction(cfg->st) && store_begin(cfg->st) != STORE_OK)
-		return config_fail(err, -1, NULL, NULL, "%s", config_errmsg(cfg));
+	if (!store_in_transaction(cfg->st)) {
+		if (store_begin(cfg->st) != STORE_OK)
+			return config_fail(err, -1, NULL, NULL, "%s", config_errmsg(cfg));
+		cfg->record = -1;
+	}
 	cfg->grouped = true;
 	cfg->changes.len = 0;
 	snprintf(cfg->group_kind, sizeof cfg->group_kind, "%s", kind);
@@ -74,12 +88,48 @@ int config_group_begin(struct config *cfg, const char *kind, const char *comment
 	return 0;
 }
 
+int config_group_touch(struct config *cfg, const char *path)
+{
+	for (size_t i = 0; i < cfg->ngroup_paths; i++)
+		if (strcmp(cfg->group_paths[i], path) == 0)
+			return 0;
+	char **v = realloc(cfg->group_paths, (cfg->ngroup_paths + 1) * sizeof *v);
+	if (v)
+		cfg->group_paths = v;
+	if (!v || !(v[cfg->ngroup_paths] = strdup(path)))
+		return store_error(cfg->st, "out of memory");
+	cfg->ngroup_paths++;
+	return 0;
+}
+
+/* The rules of the paths the group wrote, on its final state. */
+static const char *group_rules(struct config *cfg, char *msg, size_t len)
+{
+	const char *why = NULL;
+	for (size_t i = 0; i < cfg->ngroup_paths; i++) {
+		if (!why)
+			why = config_rule_commit(cfg, cfg->group_paths[i], msg, len);
+		free(cfg->group_paths[i]);
+	}
+	free(cfg->group_paths);
+	cfg->group_paths = NULL;
+	cfg->ngroup_paths = 0;
+	return why;
+}
+
 int config_group_end(struct config *cfg, bool ok, long long *rev, struct config_error *err)
 {
 	int64_t oldest, before = 0, after = 0;
+	char why[512];
 	cfg->grouped = false;
 	if (rev)
 		*rev = 0;
+	if (group_rules(cfg, why, sizeof why) && ok) {
+		cfg->changes.len = 0;
+		store_rollback(cfg->st);
+		return err ? config_fail(err, 1, NULL, NULL, "nothing was changed: %s", why) : -1;
+	}
+	bool changed = cfg->changes.len > 0;
 	if (ok)
 		ok = store_revision_range(cfg->st, &oldest, &before) == STORE_OK &&
 		     config_revision_record(cfg, cfg->group_kind, cfg->group_comment) == STORE_OK &&
@@ -95,6 +145,8 @@ int config_group_end(struct config *cfg, bool ok, long long *rev, struct config_
 	}
 	if (rev && after != before)
 		*rev = after;
+	else if (rev && changed)
+		*rev = -1; /* changed, but create-revision is disabled */
 	return 0;
 }
 
@@ -318,21 +370,17 @@ static int apply(struct config *cfg, struct plan *p, bool deletions, struct conf
 	return 0;
 }
 
-int config_revision_revert(struct config *cfg, long long id, long long *rev,
-			   struct config_error *err)
+int config_apply(struct config *cfg, const struct config_snapshot *target, const char *kind,
+		 const char *comment, long long *rev, struct config_error *err)
 {
-	struct plan p = {.cfg = cfg};
+	struct plan p = {.cfg = cfg, .then = target};
 	int rc = -1;
 
 	*rev = 0;
-	if (id < 0)
-		return config_fail(err, -651, NULL, NULL, "revision %lld does not exist", id);
 	struct config_snapshot *now = config_snapshot_at(cfg, -1, err);
-	struct config_snapshot *then = now ? config_snapshot_at(cfg, id, err) : NULL;
-	if (!then)
-		goto out;
+	if (!now)
+		return -1;
 	p.now = now;
-	p.then = then;
 	plan_tree(&p, schema_root(), "");
 	if (p.failed) {
 		config_fail(err, -4, NULL, NULL, "out of memory");
@@ -341,9 +389,7 @@ int config_revision_revert(struct config *cfg, long long id, long long *rev,
 	for (size_t i = 0; i < p.n; i++) {
 		enum schema_area area = schema_area_of(p.v[i].path);
 		if (!config_allows(cfg, area, true)) {
-			char what[64];
-			snprintf(what, sizeof what, "revert to revision %lld", id);
-			config_refuse(cfg, area, true, what, true, err);
+			config_refuse(cfg, area, true, comment, true, err);
 			goto out;
 		}
 	}
@@ -357,12 +403,10 @@ int config_revision_revert(struct config *cfg, long long id, long long *rev,
 		goto out;
 	}
 	if (p.n == 0) {
-		rc = 0; /* already as it was */
+		rc = 0; /* already as it should be */
 		goto out;
 	}
-	char comment[64];
-	snprintf(comment, sizeof comment, "revert to revision %lld", id);
-	if (config_group_begin(cfg, "revert", comment, err) != 0)
+	if (config_group_begin(cfg, kind, comment, err) != 0)
 		goto out;
 	bool ok = apply(cfg, &p, false, err) == 0 && apply(cfg, &p, true, err) == 0;
 	struct config_error end;
@@ -374,8 +418,23 @@ out:
 	for (size_t i = 0; i < p.n; i++)
 		free(p.v[i].key);
 	free(p.v);
-	config_snapshot_free(then);
 	config_snapshot_free(now);
+	return rc;
+}
+
+int config_revision_revert(struct config *cfg, long long id, long long *rev,
+			   struct config_error *err)
+{
+	char comment[64];
+	*rev = 0;
+	if (id < 0)
+		return config_fail(err, -651, NULL, NULL, "revision %lld does not exist", id);
+	struct config_snapshot *then = config_snapshot_at(cfg, id, err);
+	if (!then)
+		return -1;
+	snprintf(comment, sizeof comment, "revert to revision %lld", id);
+	int rc = config_apply(cfg, then, "revert", comment, rev, err);
+	config_snapshot_free(then);
 	return rc;
 }
 

@@ -25,7 +25,8 @@ int config_group_begin(struct config *cfg, const char *kind, const char *comment
 		       struct config_error *err);
 /* Records the revision and commits (ok), or undoes everything since
  * config_group_begin.  *rev (may be NULL) gets the revision's id, 0 when
- * nothing changed.  0, or -1 with err (then nothing was written). */
+ * nothing changed, -1 when something changed but create-revision is
+ * disabled.  0, or -1 with err (then nothing was written). */
 int config_group_end(struct config *cfg, bool ok, long long *rev, struct config_error *err);
 
 /* ---- listing -------------------------------------------------------- */
@@ -56,6 +57,17 @@ void config_snapshot_free(struct config_snapshot *s);
  * with its stored values by attribute index (NULL: default). */
 int config_snapshot_each(const struct config_snapshot *s, const char *path,
 			 int (*cb)(void *arg, const char *key, char *const *vals), void *arg);
+
+/*
+ * Makes the configuration what target holds, as one new revision of kind
+ * with comment (the changes go through transactions: conflicts, rules,
+ * audit).  Refused (err, nothing written) when the actor lacks read-write
+ * on an area it would change (-37), or when it would change what a live
+ * session has in `config` (-23).  *rev gets the new revision (0 when
+ * nothing had to change).
+ */
+int config_apply(struct config *cfg, const struct config_snapshot *target, const char *kind,
+		 const char *comment, long long *rev, struct config_error *err);
 
 /*
  * Makes the configuration what it was after revision id, as one new

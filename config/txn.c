@@ -199,6 +199,10 @@ int config_entry_set(struct config_txn *t, struct config_entry *e, int i, const 
 			plain ? schema_validate(at, plain, msg, sizeof msg) : NULL;
 		bool empty = plain && !*plain;
 		secret_free(plain);
+		if (!plain && !bad) {
+			config_fail(err, -651, "value", "ENC", "%s", msg);
+			return -2; /* made under another key: a restore may skip it */
+		}
 		if (!plain || bad)
 			return config_fail(err, bad ? bad->code : -651, "value", "ENC", "%s", msg);
 		if (!empty && !(v = strdup(value)))
@@ -481,6 +485,8 @@ static void record_change(struct config_txn *t, const struct config_entry *e, ch
 {
 	const struct schema_node *node = t->node;
 	size_t n = schema_attr_count(node), k = 0;
+	if (t->cfg->record == 0)
+		return; /* create-revision is disabled */
 	struct config_change_attr *a = calloc(n ? n : 1, sizeof *a);
 	if (!a) {
 		t->cfg->changes.failed = true;
@@ -598,13 +604,15 @@ int config_txn_commit(struct config_txn *t, const char *comment, struct config_e
 		if (store_begin(cfg->st) != STORE_OK)
 			goto store_error;
 		began = true;
+		cfg->record = -1; /* read again inside this transaction */
 	}
 	if (store_savepoint(cfg->st) != STORE_OK)
 		goto store_error;
 	cfg->committing = true;
 	for (struct config_entry *e = t->cand; e && rc == 0; e = e->next)
 		rc = write_entry(t, e, msg, sizeof msg);
-	if (rc == 0 && config_rule_commit(cfg, t->path, msg, sizeof msg) != NULL)
+	if (rc == 0 && (cfg->grouped ? config_group_touch(cfg, t->path)
+				     : config_rule_commit(cfg, t->path, msg, sizeof msg) != NULL))
 		rc = -1;
 	/* The revision goes into the same transaction as what it records;
 	 * a group records one for all its commits when it ends. */

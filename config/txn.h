@@ -52,7 +52,8 @@ char *const *config_entry_values(const struct config_entry *e);
  * Stages attribute i of e.  value NULL (or the default) unsets it.  A
  * secret is encrypted here; with encrypted=true the value is already a
  * ciphertext (`set passwd ENC ...`, as `show` prints it) and must decrypt
- * under this appliance's key.  0, or -1 with err.
+ * under this appliance's key.  0, or -1 with err; -2 (err set) when the
+ * ciphertext does not decrypt under this appliance's key.
  */
 int config_entry_set(struct config_txn *t, struct config_entry *e, int i, const char *value,
 		     bool encrypted, struct config_error *err);

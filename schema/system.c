@@ -148,6 +148,12 @@ static const struct schema_enum timezones[] = {
 	{0},
 };
 
+static const struct schema_enum enable_disable[] = {
+	{"disable", "Disable."},
+	{"enable", "Enable."},
+	{0},
+};
+
 static const struct schema_enum revision_auto_delete[] = {
 	{"by-days", "Delete revisions older than revision-max-days."},
 	{"by-revisions", "Keep the newest revision-max-revisions revisions."},
@@ -167,6 +173,12 @@ static const struct schema_attr global_attrs[] = {
 	 .type = SCHEMA_T_ENUM,
 	 .enums = console_output,
 	 .def = "standard"},
+	/* FortiManager's name: whether commits record revisions. */
+	{.name = "create-revision",
+	 .help = "Record a configuration revision at every commit.",
+	 .type = SCHEMA_T_ENUM,
+	 .enums = enable_disable,
+	 .def = "enable"},
 	{.name = "global-ssl-protocol",
 	 .help = "set the lowest SSL protocol version for all SSL connections.",
 	 .type = SCHEMA_T_ENUM,

@@ -205,6 +205,12 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	return STORE_OK;
 }
 
+int store_clear(struct store *st)
+{
+	return db_exec(st->db, "DELETE FROM value; DELETE FROM entry") == DB_OK ? STORE_OK
+										: STORE_ERR;
+}
+
 void store_close(struct store *st)
 {
 	if (!st)

@@ -73,6 +73,9 @@ int store_value_set(struct store *st, int64_t id, const char *attr, const char *
 /* How many entries of path have attr set to value (who uses a name). */
 int store_value_count(struct store *st, const char *path, const char *attr, const char *value);
 
+/* Deletes every entry and value (a scratch store: config_scratch_open). */
+int store_clear(struct store *st);
+
 /* Small facts about this installation ("serial", "created"). */
 int store_meta_get(struct store *st, const char *name, char *buf, size_t len);
 int store_meta_set(struct store *st, const char *name, const char *value);
