@@ -3,6 +3,7 @@
 #include "diag/mailcfg.h"
 
 #include <openssl/ssl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,8 @@ int diag_mailcfg_load(struct cli *cli, const char *id, struct diag_mailcfg *e)
 		proto = global_proto =
 			cli_object_value(cli, "system global", global, "global-ssl-protocol");
 	e->tls_min = tls_version(proto ? proto : "tlsv1.2");
+	snprintf(e->ssl_protocol, sizeof e->ssl_protocol, "%s%s", proto ? proto : "tlsv1.2",
+		 global_proto ? " (global-ssl-protocol)" : "");
 	free(global_proto);
 	const char *enc = value(mail, vals, "passwd");
 	e->password = *enc ? secret_decrypt(cli->key, enc, err, sizeof err) : NULL;

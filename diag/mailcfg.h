@@ -20,6 +20,7 @@ struct diag_mailcfg {
 	enum smtp_security sec;
 	bool auth, cert;	  /* auth enabled; with the certificate (else password) */
 	int tls_min;		  /* from ssl-protocol, or global-ssl-protocol */
+	char ssl_protocol[64];	  /* its setting, as shown: "tlsv1.2 (global-ssl-protocol)" */
 	char *password;		  /* decrypted; wiped when freed */
 	char *cert_pem, *key_pem; /* the local certificate, for auth-type certificate */
 	char *ca_pem;		  /* config system certificate ca, trusted beside the system's */

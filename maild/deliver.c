@@ -13,7 +13,9 @@
 #include "diag/debug.h"
 #include "diag/dns.h"
 #include "diag/dnsconf.h"
+#include "diag/gather.h"
 #include "diag/mailcfg.h"
+#include "diag/verdict.h"
 #include "smtp/smtp.h"
 
 #define DNS_TIMEOUT_MS	 5000
@@ -105,9 +107,40 @@ static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned c
 	EVP_MD_CTX_free(md);
 }
 
-/* The server's addresses through `system dns` (or the literal address). */
+/* ---- the diagnosis: the same classifier as the mail server test ------ */
+
+/* The evidence of a failure with this link's settings. */
+static void evidence_of(struct md_link *l, struct diag_evidence *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	diag_gather_settings(ev, &l->cfg, l->helo);
+	ev->timeout_ms = STAGE_TIMEOUT_MS;
+	ev->timeout_from = "fazmaild's timeout per SMTP stage";
+	ev->now = time(NULL);
+}
+
+/* Appends the verdict and the hint to why, so that the queue (test 3),
+ * the debug output and syslog all carry them. */
+static void explain(const struct diag_evidence *ev, char *why, size_t whylen)
+{
+	struct diag_verdict v;
+	size_t n = strlen(why);
+	diag_verdict_classify(ev, &v);
+	snprintf(why + n, whylen - n, "; verdict: %s [%s]; hint: %s", v.verdict, v.rule, v.hint);
+}
+
+static void setting_fault(enum diag_setting_fault f, char *why, size_t whylen)
+{
+	char detail[512];
+	snprintf(detail, sizeof detail, "%s", why);
+	struct diag_evidence ev = {.setting = f, .setting_detail = detail, .implicit_tls = -1};
+	explain(&ev, why, whylen);
+}
+
+/* The server's addresses through `system dns` (or the literal address);
+ * ev gets the resolvers and, on failure, the answer (in *fail). */
 static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *addrs, size_t *n,
-		   char *why, size_t whylen)
+		   struct diag_evidence *ev, struct dns_answer *fail, char *why, size_t whylen)
 {
 	unsigned char ip[16];
 	struct dns_server servers[4];
@@ -130,8 +163,13 @@ static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *a
 		return 0;
 	}
 	size_t ns = diag_dns_servers(cli, servers, NULL);
+	diag_gather_resolvers(ev, servers, ns);
+	ev->dns = fail;
+	memset(fail, 0, sizeof *fail);
 	if (ns == 0) {
 		snprintf(why, whylen, "DNS: no DNS server is configured to resolve %s", host);
+		fail->status = DNS_NO_SERVER;
+		ev->dns_failed = true;
 		return -1;
 	}
 	enum dns_type types[2] = {DNS_A, DNS_AAAA};
@@ -139,11 +177,15 @@ static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *a
 		dns_query(servers, ns, host, types[k], DNS_TIMEOUT_MS, &ans);
 		for (size_t i = 0; ans.status == DNS_OK && i < ans.n && *n < MAX_ADDRS; i++)
 			addrs[(*n)++] = ans.rec[i].addr;
-		if (*n == 0)
+		if (*n == 0 && k == 0) {
 			snprintf(why, whylen, "DNS: %s: %s", host, dns_status_text(ans.status));
-		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT)
+			*fail = ans;
+		}
+		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT ||
+		    ans.status == DNS_UNREACHABLE)
 			break;
 	}
+	ev->dns_failed = *n == 0;
 	return *n ? 0 : -1;
 }
 
@@ -202,18 +244,24 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 				 size_t whylen)
 {
 	struct smtp_error err;
+	struct diag_evidence ev;
+	static struct dns_answer dns; /* big: not on the stack */
 	size_t naddrs;
 
 	l->cfg = *c;
 	memset(c, 0, sizeof *c);
 	memcpy(l->key, key, sizeof l->key);
-	if (resolve(cli, l->cfg.server, l->addrs, &naddrs, why, whylen) != 0) {
+	cli_hostname(cli, l->helo, sizeof l->helo);
+	evidence_of(l, &ev);
+	ev.timeout_ms = DNS_TIMEOUT_MS;
+	ev.timeout_from = "fazmaild's timeout per DNS server";
+	if (resolve(cli, l->cfg.server, l->addrs, &naddrs, &ev, &dns, why, whylen) != 0) {
+		explain(&ev, why, whylen);
 		diag_mailcfg_free(&l->cfg);
 		return MD_TEMP;
 	}
 	memset(&l->sc, 0, sizeof l->sc);
 	diag_mailcfg_smtp(&l->cfg, &l->sc);
-	cli_hostname(cli, l->helo, sizeof l->helo);
 	l->sc.addrs = l->addrs;
 	l->sc.naddrs = naddrs;
 	l->sc.helo_name = l->helo;
@@ -229,6 +277,16 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	if (smtp_open(&l->sc, &l->s, &err) != 0) {
 		l->s = NULL;
 		say_error(&err, why, whylen);
+		evidence_of(l, &ev);
+		ev.err = &err;
+		const struct sockaddr_storage *a = &l->addrs[naddrs - 1];
+		inet_ntop(a->ss_family,
+			  a->ss_family == AF_INET6
+				  ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+				  : (const void *)&((const struct sockaddr_in *)a)->sin_addr,
+			  ev.addr, sizeof ev.addr);
+		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, STAGE_TIMEOUT_MS);
+		explain(&ev, why, whylen);
 		diag_mailcfg_free(&l->cfg);
 		return classify(&err);
 	}
@@ -266,6 +324,7 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 		cli_entry_keys(cli, schema_lookup("system mail"), "system mail", first_key, id);
 	if (!*id) {
 		snprintf(why, whylen, "no mail server is configured (config system mail)");
+		setting_fault(DIAG_SET_NO_ENTRY, why, whylen);
 		return MD_TEMP;
 	}
 	int found = diag_mailcfg_load(cli, id, &c);
@@ -279,10 +338,12 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	}
 	if (!*c.server) {
 		snprintf(why, whylen, "mail server \"%s\" has no server set", id);
+		setting_fault(DIAG_SET_NO_SERVER, why, whylen);
 		diag_mailcfg_free(&c);
 		return MD_TEMP;
 	}
 	if (diag_mailcfg_certs(cli, &c, why, whylen) != 0) {
+		setting_fault(DIAG_SET_CERT_LOAD, why, whylen);
 		diag_mailcfg_free(&c);
 		return MD_TEMP;
 	}
@@ -336,6 +397,13 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 		return MD_SENT;
 	}
 	say_error(&err, why, whylen);
+	struct diag_evidence ev;
+	evidence_of(l, &ev);
+	ev.err = &err;
+	snprintf(ev.addr, sizeof ev.addr, "%.*s",
+		 (int)strcspn(smtp_session_info(l->s)->address, "]:"),
+		 smtp_session_info(l->s)->address + (smtp_session_info(l->s)->address[0] == '['));
+	explain(&ev, why, whylen);
 	/* 421 or a dropped connection: this one is done for. */
 	if (err.code == 421 || err.cls == SMTP_E_CLOSED || err.cls == SMTP_E_TIMEOUT ||
 	    err.cls == SMTP_E_PROTOCOL || err.cls == SMTP_E_SYSTEM)

@@ -18,6 +18,7 @@ struct smtp_conn {
 	long long deadline; /* ms on the monotonic clock */
 	bool (*cancelled)(void *arg);
 	void *cancel_arg;
+	struct smtp_tls_seen *seen; /* filled during the handshake (may be NULL) */
 };
 
 long long smtp_now_ms(void);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* gather.c - see gather.h. */
+#include "diag/gather.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+void diag_gather_settings(struct diag_evidence *ev, const struct diag_mailcfg *c,
+			  const char *helo_name)
+{
+	ev->server = c->server;
+	ev->port = c->port;
+	ev->sec = c->sec;
+	ev->auth = c->auth;
+	ev->auth_cert = c->cert;
+	ev->user = c->user;
+	ev->local_cert = c->local_cert;
+	ev->ssl_protocol = c->ssl_protocol;
+	ev->helo_name = helo_name;
+	ev->implicit_tls = -1;
+}
+
+void diag_gather_resolvers(struct diag_evidence *ev, const struct dns_server *servers, size_t n)
+{
+	ev->nresolvers = 0;
+	for (size_t i = 0; i < n && i < sizeof ev->resolver / sizeof ev->resolver[0]; i++) {
+		const struct sockaddr_storage *a = &servers[i].addr;
+		const void *ip =
+			a->ss_family == AF_INET6
+				? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+				: (const void *)&((const struct sockaddr_in *)a)->sin_addr;
+		if (!inet_ntop(a->ss_family, ip, ev->resolver[i], sizeof ev->resolver[i]))
+			snprintf(ev->resolver[i], sizeof ev->resolver[i], "?");
+		ev->nresolvers++;
+	}
+}
+
+int diag_gather_implicit_tls(const struct smtp_config *cfg, const struct smtp_error *err,
+			     int timeout_ms)
+{
+	if (err->stage != SMTP_GREETING || err->cls != SMTP_E_TIMEOUT || err->got_bytes ||
+	    cfg->security == SMTP_SEC_SMTPS)
+		return -1;
+	/* Only what makes a handshake: no hooks, no AUTH, no verification (a
+	 * certificate problem would still be an answer in TLS). */
+	struct smtp_config probe = {
+		.host = cfg->host,
+		.port = cfg->port,
+		.addrs = cfg->addrs,
+		.naddrs = cfg->naddrs,
+		.security = SMTP_SEC_SMTPS,
+		.tls_min_version = cfg->tls_min_version,
+		.no_verify = true,
+		.helo_name = cfg->helo_name,
+		.cancelled = cfg->cancelled,
+		.hook_arg = cfg->hook_arg,
+	};
+	int t = timeout_ms < 5000 ? timeout_ms : 5000;
+	for (int i = 0; i < SMTP_STAGES; i++)
+		probe.timeout_ms[i] = t;
+	probe.timeout_ms[SMTP_GREETING] = 1; /* the handshake is the answer */
+	struct smtp_session *s;
+	struct smtp_error e;
+	if (smtp_open(&probe, &s, &e) == 0) {
+		smtp_close(s);
+		return 1;
+	}
+	return e.stage > SMTP_TLS || (e.seen.tls.tried && e.seen.tls.server_version) ? 1 : 0;
+}
