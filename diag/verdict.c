@@ -400,12 +400,12 @@ static const struct rule rules[] = {
 	 .hint = "a routing loop between the routers: execute traceroute {addr}"},
 	{"firewall-drop", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT) | B(F_PING_OK), .rc = 3,
 	 .verdict = "{syns} SYN to {addr} port {port} went unanswered while the host answers "
-		    "ping: a firewall silently drops TCP {port} ({waited}; {timeout})",
+		    "ping: a firewall silently drops TCP {port} (waited {waited}; {timeout})",
 	 .hint = "ask for TCP {port} from this appliance to {addr} to be allowed on the firewalls "
 		 "in between (diagnose sniffer packet any 'port {port}' shows the SYNs)"},
 	{"host-silent", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT), .rc = 3,
 	 .verdict = "{syns} SYN to {addr} port {port} and the pings went unanswered: the host is "
-		    "down, or everything to it is dropped ({waited}; {timeout})",
+		    "down, or everything to it is dropped (waited {waited}; {timeout})",
 	 .hint = "check that the mail server {addr} is up and the route to it (execute "
 		 "traceroute {addr})"},
 	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_E_REFUSED), .rc = 3,
@@ -420,7 +420,7 @@ static const struct rule rules[] = {
 	 .hint = "check that the mail server is up and the route to it (execute traceroute "
 		 "{addr})"},
 	{"connect-timeout", "TCP", S(SMTP_CONNECT), C(SMTP_E_TIMEOUT), .rc = 3,
-	 .verdict = "no answer from {addr} port {port} ({waited}; {timeout}){nocapture}",
+	 .verdict = "no answer from {addr} port {port} (waited {waited}; {timeout}){nocapture}",
 	 .hint = "a firewall drops the packets or the route is wrong: execute ping {addr}, "
 		 "execute traceroute {addr}, diagnose sniffer packet any 'port {port}'"},
 	{"connect-failed", "TCP", S(SMTP_CONNECT), .rc = 3, .verdict = "{detail}",
@@ -589,7 +589,7 @@ static const struct rule rules[] = {
 		    "certificate), or a server that accepts none of {our_versions}",
 	 .hint = "check the mail server's TLS configuration and logs; if it only speaks an older "
 		 "TLS version, ssl-protocol can allow it"},
-	{"tls-failed", "TLS", S(SMTP_TLS) | S(SMTP_STARTTLS), .rc = 5,
+	{"tls-failed", "TLS", S(SMTP_TLS), .rc = 5,
 	 .verdict = "the TLS handshake failed: {detail} ({tls_alert})",
 	 .hint = "check the server's TLS configuration; secure-option and ssl-protocol are in "
 		 "config system mail"},
@@ -932,7 +932,7 @@ static void resolver_each(const struct diag_evidence *ev, struct out *o, int wan
 static void waited(const struct diag_evidence *ev, struct out *o)
 {
 	long long ms = ev->err ? ev->err->waited_ms : 0;
-	put(o, "waited %lld.%lld s", ms / 1000, ms % 1000 / 100);
+	put(o, "%lld.%lld s", ms / 1000, ms % 1000 / 100);
 }
 
 static void timeout_text(const struct diag_evidence *ev, struct out *o)

@@ -500,10 +500,10 @@ int smtp_open(const struct smtp_config *cfg, struct smtp_session **out, struct s
 		goto fail;
 	enter(s, SMTP_GREETING);
 	if (after_tls(get_reply(s, &r, err), err) != 0) {
-		if (err->cls == SMTP_E_TIMEOUT && cfg->security != SMTP_SEC_SMTPS)
-			snprintf(err->detail, sizeof err->detail,
-				 "no greeting in time (a server that expects TLS from the first "
-				 "byte stays silent: port/mode mismatch?)");
+		/* Silence may be an implicit-TLS port waiting for a ClientHello:
+		 * the caller can tell (diag_gather_implicit_tls). */
+		if (err->cls == SMTP_E_TIMEOUT)
+			snprintf(err->detail, sizeof err->detail, "no greeting in time");
 		goto fail;
 	}
 	if (r.code != 220) {
