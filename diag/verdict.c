@@ -1109,12 +1109,13 @@ static void value_of(const char *key, const struct diag_evidence *ev, struct out
 	} else if (!strcmp(key, "version_hint")) {
 		if (t->server_version && t->server_version < t->min_version)
 			put(o,
-			    "the server speaks only %s: set ssl-protocol %s in config system mail "
-			    "only if an old TLS version is acceptable here, or better have the "
-			    "server upgraded to TLS 1.2 or later",
+			    "the server speaks at most %s: set ssl-protocol %s in config system "
+			    "mail if that version is acceptable here, or better have the server "
+			    "upgraded",
 			    diag_tls_version_name(t->server_version),
 			    t->server_version == TLS1_VERSION	  ? "tlsv1.0"
 			    : t->server_version == TLS1_1_VERSION ? "tlsv1.1"
+			    : t->server_version == TLS1_2_VERSION ? "tlsv1.2"
 								  : "sslv3");
 		else
 			put(o,
