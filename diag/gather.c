@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,4 +69,45 @@ int diag_gather_implicit_tls(const struct smtp_config *cfg, const struct smtp_er
 		return 1;
 	}
 	return e.stage > SMTP_TLS || (e.seen.tls.tried && e.seen.tls.server_version) ? 1 : 0;
+}
+
+int diag_gather_tls_best(const struct smtp_config *cfg, const struct smtp_error *err,
+			 int timeout_ms)
+{
+	const struct smtp_tls_seen *t = &err->seen.tls;
+	if (err->stage != SMTP_TLS || !t->tried || t->server_version ||
+	    t->min_version <= TLS1_VERSION || !(t->alert_received == 70 || t->alert_sent == 70))
+		return 0;
+	struct smtp_config probe = {
+		.host = cfg->host,
+		.port = cfg->port,
+		.addrs = cfg->addrs,
+		.naddrs = cfg->naddrs,
+		.security = cfg->security,
+		.tls_min_version = TLS1_VERSION,
+		.no_verify = true,
+		.helo_name = cfg->helo_name,
+		.cancelled = cfg->cancelled,
+		.hook_arg = cfg->hook_arg,
+	};
+	int tmo = timeout_ms < 5000 ? timeout_ms : 5000;
+	for (int i = 0; i < SMTP_STAGES; i++)
+		probe.timeout_ms[i] = tmo;
+	struct smtp_session *s;
+	struct smtp_error e;
+	if (smtp_open(&probe, &s, &e) != 0)
+		return e.seen.tls.server_version;
+	static const struct {
+		const char *name;
+		int v;
+	} names[] = {{"TLSv1", TLS1_VERSION},
+		     {"TLSv1.1", TLS1_1_VERSION},
+		     {"TLSv1.2", TLS1_2_VERSION},
+		     {"TLSv1.3", TLS1_3_VERSION}};
+	int v = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(smtp_session_info(s)->tls_version, names[i].name))
+			v = names[i].v;
+	smtp_close(s);
+	return v;
 }

@@ -30,4 +30,13 @@ void diag_gather_resolvers(struct diag_evidence *ev, const struct dns_server *se
 int diag_gather_implicit_tls(const struct smtp_config *cfg, const struct smtp_error *err,
 			     int timeout_ms);
 
+/*
+ * After a handshake that found no version in common and where the server
+ * never said which it would take: one more handshake (no verification,
+ * no mail) that allows TLS 1.0 and later, to learn the best version the
+ * server speaks.  TLS1_VERSION..TLS1_3_VERSION, or 0 when unknown.
+ */
+int diag_gather_tls_best(const struct smtp_config *cfg, const struct smtp_error *err,
+			 int timeout_ms);
+
 #endif

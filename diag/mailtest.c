@@ -332,6 +332,10 @@ failed:
 	cfg.progress = NULL;
 	cfg.transcript = NULL;
 	t->e.implicit_tls = diag_gather_implicit_tls(&cfg, &err, timeout_ms);
+	t->e.tls_best = diag_gather_tls_best(&cfg, &err, timeout_ms);
+	if (t->e.tls_best)
+		say(t, "TLS: a second handshake allowing TLS 1.0 and later got %s",
+		    diag_tls_version_name(t->e.tls_best));
 	if (t->e.implicit_tls >= 0)
 		say(t, "greeting: a TLS handshake on port %u %s", e->port,
 		    t->e.implicit_tls ? "works: the port speaks TLS from the first byte"

@@ -1104,19 +1104,25 @@ static void value_of(const char *key, const struct diag_evidence *ev, struct out
 	else if (!strcmp(key, "server_versions")) {
 		if (t->server_version)
 			put(o, "chose %s", diag_tls_version_name(t->server_version));
+		else if (ev->tls_best)
+			put(o,
+			    "accepts none of them (it answered protocol_version); a second "
+			    "handshake allowing TLS 1.0 and later got %s",
+			    diag_tls_version_name(ev->tls_best));
 		else
 			put(o, "accepts none of them (it answered protocol_version)");
 	} else if (!strcmp(key, "version_hint")) {
-		if (t->server_version && t->server_version < t->min_version)
+		int best = t->server_version ? t->server_version : ev->tls_best;
+		if (best && best < t->min_version)
 			put(o,
 			    "the server speaks at most %s: set ssl-protocol %s in config system "
 			    "mail if that version is acceptable here, or better have the server "
 			    "upgraded",
-			    diag_tls_version_name(t->server_version),
-			    t->server_version == TLS1_VERSION	  ? "tlsv1.0"
-			    : t->server_version == TLS1_1_VERSION ? "tlsv1.1"
-			    : t->server_version == TLS1_2_VERSION ? "tlsv1.2"
-								  : "sslv3");
+			    diag_tls_version_name(best),
+			    best == TLS1_VERSION     ? "tlsv1.0"
+			    : best == TLS1_1_VERSION ? "tlsv1.1"
+			    : best == TLS1_2_VERSION ? "tlsv1.2"
+						     : "sslv3");
 		else
 			put(o,
 			    "the server accepts only versions this appliance does not offer: set "

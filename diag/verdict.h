@@ -64,6 +64,9 @@ struct diag_evidence {
 	/* After a silent greeting: did a TLS handshake on the same port
 	 * work?  1 yes (an implicit-TLS port), 0 no, -1 not tried. */
 	int implicit_tls;
+	/* After no common TLS version: the best the server speaks, learnt
+	 * by a second handshake that allows TLS 1.0 and later (0 unknown). */
+	int tls_best;
 };
 
 struct diag_verdict {

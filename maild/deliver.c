@@ -286,6 +286,7 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 				  : (const void *)&((const struct sockaddr_in *)a)->sin_addr,
 			  ev.addr, sizeof ev.addr);
 		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, STAGE_TIMEOUT_MS);
+		ev.tls_best = diag_gather_tls_best(&l->sc, &err, STAGE_TIMEOUT_MS);
 		explain(&ev, why, whylen);
 		diag_mailcfg_free(&l->cfg);
 		return classify(&err);

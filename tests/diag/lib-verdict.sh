@@ -18,10 +18,12 @@
 # category: the word in brackets that ends the Verdict line;
 # forbidden-ERE (or -): the naive hints, which the Hint line must not match;
 # rc: the "Return code" on stderr.
+# PRE_OF[name]: commands run first in the case's session (certificate
+# imports); DNS_OF[name]: its `config system dns` set lines.
 # VERDICT_RUN (default appsh in this namespace) may prefix the command, e.g.
 # "ip netns exec NS".  Up to VERDICT_JOBS (3) cases run at once: most of a
 # case's time is a timeout being waited out.
-declare -gA PEER_OF=() DNS_OF=()
+declare -gA PEER_OF=() DNS_OF=() PRE_OF=()
 CASES=()
 VERDICT_JOBS=${VERDICT_JOBS:-3}
 VERDICT_RUN=${VERDICT_RUN:-}
@@ -41,6 +43,7 @@ run_case() {
 	local st=$VDIR/state-$1 script
 	mkdir -p "$st"
 	script=$(DNS_SETS=${DNS_OF[$1]:-} mailtest_script "$(settings_of "$1" "$2")" $3)
+	[ -n "${PRE_OF[$1]:-}" ] && script=${PRE_OF[$1]}$'\n'$script
 	# shellcheck disable=SC2086 # VERDICT_RUN is words
 	$VERDICT_RUN "$APPSH" --state-dir "$st" -c "$script" >"$VDIR/$1.out" 2>"$VDIR/$1.err"
 	echo $? >"$VDIR/$1.rc"
@@ -82,6 +85,16 @@ check_case() {
 		grep -E '^(Settings|DNS|TCP|greeting|EHLO|TLS|AUTH|Result|Verdict|Hint)' <<<"$out" |
 			tail -n 12 | sed 's/^/    | /'
 		grep -v '^line [0-9]*: the mail server test failed$' <<<"$err" | sed 's/^/    ! /'
+	fi
+}
+
+# case_has NAME ERE DESC: a line of NAME's output matches ERE (a PASS/FAIL)
+case_has() {
+	if grep -qE -- "$2" "$VDIR/$1.out"; then
+		pass "$1: $3"
+	else
+		fail "$1: $3 (no line matches /$2/)"
+		grep -E '^(Result|Verdict|Hint)' "$VDIR/$1.out" | sed 's/^/    | /'
 	fi
 }
 
