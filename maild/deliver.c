@@ -20,8 +20,17 @@
 
 #define DNS_TIMEOUT_MS	 5000
 #define STAGE_TIMEOUT_MS 30000 /* per SMTP stage: a daemon must not wait 10 minutes */
-#define MAX_ADDRS	 8
-#define MAX_RCPTS	 100
+
+/* The deadline per SMTP stage: 30 s, or APPSH_MAILD_STAGE_TIMEOUT seconds
+ * (the tests' short one). */
+static int stage_timeout_ms(void)
+{
+	const char *e = getenv("APPSH_MAILD_STAGE_TIMEOUT");
+	int s = e ? atoi(e) : 0;
+	return s > 0 && s <= 3600 ? s * 1000 : STAGE_TIMEOUT_MS;
+}
+#define MAX_ADDRS 8
+#define MAX_RCPTS 100
 
 struct md_link {
 	struct smtp_session *s;	 /* NULL when closed */
@@ -114,19 +123,20 @@ static void evidence_of(struct md_link *l, struct diag_evidence *ev)
 {
 	memset(ev, 0, sizeof *ev);
 	diag_gather_settings(ev, &l->cfg, l->helo);
-	ev->timeout_ms = STAGE_TIMEOUT_MS;
+	ev->timeout_ms = stage_timeout_ms();
 	ev->timeout_from = "fazmaild's timeout per SMTP stage";
 	ev->now = time(NULL);
 }
 
 /* Appends the verdict and the hint to why, so that the queue (test 3),
  * the debug output and syslog all carry them. */
-static void explain(const struct diag_evidence *ev, char *why, size_t whylen)
+static const char *explain(const struct diag_evidence *ev, char *why, size_t whylen)
 {
 	struct diag_verdict v;
 	size_t n = strlen(why);
 	diag_verdict_classify(ev, &v);
 	snprintf(why + n, whylen - n, "; verdict: %s [%s]; hint: %s", v.verdict, v.rule, v.hint);
+	return v.rule;
 }
 
 static void setting_fault(enum diag_setting_fault f, char *why, size_t whylen)
@@ -232,8 +242,17 @@ static void say_error(const struct smtp_error *e, char *why, size_t whylen)
  * no server can take, is final.  A 5xx before that (greeting, EHLO, AUTH:
  * a wrong password) is about the server or our settings, which an operator
  * can fix: retried, as Postfix does. */
-static enum md_outcome classify(const struct smtp_error *e)
+static enum md_outcome classify(const struct smtp_error *e, const char *rule)
 {
+	/* Refusals an operator fixes in the settings (AUTH or TLS required,
+	 * the EHLO name, the appliance's address) say nothing against the
+	 * message: retried like a wrong password, so no alert is lost while
+	 * the settings are put right. */
+	static const char *const settings[] = {"auth-required", "tls-required", "helo-name",
+					       "client-rdns"};
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (!strcmp(rule, settings[i]))
+			return MD_TEMP;
 	bool message = e->stage >= SMTP_MAIL && e->stage <= SMTP_BODY;
 	return message && (e->cls == SMTP_E_PERM || e->cls == SMTP_E_INPUT) ? MD_PERM : MD_TEMP;
 }
@@ -271,7 +290,7 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	l->sc.cancelled = link_cancelled;
 	l->sc.hook_arg = l;
 	for (int i = 0; i < SMTP_STAGES; i++)
-		l->sc.timeout_ms[i] = STAGE_TIMEOUT_MS;
+		l->sc.timeout_ms[i] = stage_timeout_ms();
 	diag_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
 			  __func__, id, l->cfg.server, l->cfg.port);
 	if (smtp_open(&l->sc, &l->s, &err) != 0) {
@@ -285,11 +304,11 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 				  ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
 				  : (const void *)&((const struct sockaddr_in *)a)->sin_addr,
 			  ev.addr, sizeof ev.addr);
-		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, STAGE_TIMEOUT_MS);
-		ev.tls_best = diag_gather_tls_best(&l->sc, &err, STAGE_TIMEOUT_MS);
-		explain(&ev, why, whylen);
+		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, stage_timeout_ms());
+		ev.tls_best = diag_gather_tls_best(&l->sc, &err, stage_timeout_ms());
+		const char *rule = explain(&ev, why, whylen);
 		diag_mailcfg_free(&l->cfg);
-		return classify(&err);
+		return classify(&err, rule);
 	}
 	const struct smtp_info *info = smtp_session_info(l->s);
 	if (info->tls)
@@ -404,10 +423,10 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	snprintf(ev.addr, sizeof ev.addr, "%.*s",
 		 (int)strcspn(smtp_session_info(l->s)->address, "]:"),
 		 smtp_session_info(l->s)->address + (smtp_session_info(l->s)->address[0] == '['));
-	explain(&ev, why, whylen);
+	const char *rule = explain(&ev, why, whylen);
 	/* 421 or a dropped connection: this one is done for. */
 	if (err.code == 421 || err.cls == SMTP_E_CLOSED || err.cls == SMTP_E_TIMEOUT ||
 	    err.cls == SMTP_E_PROTOCOL || err.cls == SMTP_E_SYSTEM)
 		link_close(l);
-	return classify(&err);
+	return classify(&err, rule);
 }
