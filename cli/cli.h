@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* cli.h - running command lines: what main() and the terminal glue use. */
-#ifndef APPSH_CLI_H
-#define APPSH_CLI_H
+#ifndef APPSH_CLI_CLI_H
+#define APPSH_CLI_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,6 +38,9 @@ void cli_print_choices(const struct cli_choices *c);
  * returns the exit status: 0 when every command succeeded, else 1.
  */
 int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error);
+
+/* The interactive console on the terminal (cli/editline.c); the exit status. */
+int cli_interactive(struct cli *cli);
 
 /* Asks a (y/n) question on the terminal; false unless answered y. */
 bool cli_confirm(struct cli *cli, const char *question);

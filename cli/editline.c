@@ -18,17 +18,14 @@
 
 #include "cli/cli.h"
 #include "cli/login.h"
-#include "cli/perm.h"
-#include "diag/fazmaild.h"
 
 static volatile sig_atomic_t interrupted;
-extern volatile sig_atomic_t cli_sigint; /* cli/script.c: seen by diagnostics */
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-	cli_sigint = 1;
+	cli_cancel_handler(sig);
 }
 
 static char prompt_buf[256];
@@ -42,11 +39,12 @@ static char *prompt(EditLine *el)
 	if (continuing)
 		return "> ";
 	el_get(el, EL_CLIENTDATA, &cli);
-	cli_hostname(cli, host, sizeof host);
+	config_hostname(cli->cfg, host, sizeof host);
 	if (cli->mode == CLI_MODE_TOP)
 		snprintf(prompt_buf, sizeof prompt_buf, "%s # ", host);
 	else if (cli->mode == CLI_MODE_ENTRY)
-		snprintf(prompt_buf, sizeof prompt_buf, "%s (%.64s) # ", host, cli->cur->key);
+		snprintf(prompt_buf, sizeof prompt_buf, "%s (%.64s) # ", host,
+			 config_entry_key(cli->cur));
 	else
 		snprintf(prompt_buf, sizeof prompt_buf, "%s (%s) # ", host, cli->node->name);
 	return prompt_buf;
@@ -104,8 +102,7 @@ static bool timed_out;	/* the session ended for idleness */
 
 static void read_timeout(struct cli *cli)
 {
-	const struct schema_node *g = schema_lookup("system global");
-	char *t = cli_object_value(cli, "system global", g, "admin-timeout");
+	char *t = config_read_attr(cli->cfg, "system global", "admin-timeout");
 	idle_limit = t ? strtol(t, NULL, 10) * 60 : 0;
 	free(t);
 }
@@ -124,7 +121,8 @@ static int read_char(EditLine *el, wchar_t *wc)
 	struct cli *cli;
 	el_get(el, EL_CLIENTDATA, &cli);
 	for (;;) {
-		int retry, wfd = diag_fazmaild_watch_fd(&retry);
+		const struct cli_hooks *h = cli->hooks;
+		int retry = -1, wfd = h && h->watch_fd ? h->watch_fd(&retry) : -1;
 		struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
 				      {.fd = wfd, .events = POLLIN}};
 		int rc = poll(p, wfd >= 0 ? 2 : 1, retry >= 0 && retry < 1000 ? retry : 1000);
@@ -134,7 +132,7 @@ static int read_char(EditLine *el, wchar_t *wc)
 			return -1; /* Ctrl-C: el_gets gives up the line */
 		if (wfd >= 0 && p[1].revents) {
 			fputs("\r\033[K", stdout);
-			diag_fazmaild_watch_read();
+			h->watch_read();
 			el_set(el, EL_REFRESH);
 			continue;
 		}
@@ -168,7 +166,8 @@ static int read_char(EditLine *el, wchar_t *wc)
 static void history_path(struct cli *cli, char *buf, size_t len)
 {
 	struct passwd *pw = getpwuid(geteuid());
-	snprintf(buf, len, "%s/history-%s", cli->statedir, pw ? pw->pw_name : "unknown");
+	snprintf(buf, len, "%s/history-%s", config_statedir(cli->cfg),
+		 pw ? pw->pw_name : "unknown");
 }
 
 /* An admin's history is theirs alone, also in the group-shared directory. */
@@ -183,8 +182,7 @@ static void save_history(History *hist, const char *path)
 /* Pages output with --More-- when `system global console-output` is more. */
 static void setup_pager(struct cli *cli)
 {
-	const struct schema_node *g = schema_lookup("system global");
-	char *mode = cli_object_value(cli, "system global", g, "console-output");
+	char *mode = config_read_attr(cli->cfg, "system global", "console-output");
 	struct winsize ws;
 	if (mode && strcmp(mode, "more") == 0 && isatty(STDOUT_FILENO) &&
 	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1)
@@ -248,7 +246,8 @@ int cli_interactive(struct cli *cli)
 			if (timed_out) {
 				fprintf(stderr, "appsh: idle for %ld minute%s: session ended\n",
 					idle_limit / 60, idle_limit == 60 ? "" : "s");
-				cli_audit(cli, "logout", "idle for %ld minutes", idle_limit / 60);
+				config_audit(cli->cfg, "logout", "idle for %ld minutes",
+					     idle_limit / 60);
 			}
 			break;
 		}

@@ -13,9 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/perm.h"
+#include "config/sessions.h"
 #include "schema/admin.h"
-#include "store/admin.h"
 
 bool cli_login_detect(const char *argv0, bool login_flag)
 {
@@ -85,7 +84,7 @@ static bool in6(const char *spec, const unsigned char *addr, bool *configured)
 bool cli_login_trusted(struct cli *cli, const char *admin, const char *addr)
 {
 	const struct schema_node *u = schema_lookup("system admin user");
-	char **v = calloc(schema_attr_count(u) + 1, sizeof *v);
+	char **v = config_values_new(u);
 	unsigned char a6[16];
 	struct in_addr a4;
 	bool configured = false, ok = false;
@@ -98,96 +97,57 @@ bool cli_login_trusted(struct cli *cli, const char *admin, const char *addr)
 		is4 = true;
 		is6 = false;
 	}
-	if (!v || cli_load_values(cli, "system admin user", u, admin, v) != 1) {
-		cli_free_values(u, v);
+	if (!v || config_read(cli->cfg, "system admin user", u, admin, v) != 1) {
+		config_values_free(u, v);
 		return false;
 	}
 	for (int i = 0; u->attrs[i].name; i++) {
-		const char *name = u->attrs[i].name, *val = cli_attr_value(u, v, i);
+		const char *name = u->attrs[i].name, *val = schema_attr_value(u, v, i);
 		if (strncmp(name, "trusthost", 9) == 0)
 			ok |= in4(val, ntohl(a4.s_addr), &configured) && is4;
 		else if (strncmp(name, "ip6-trusthost", 13) == 0)
 			ok |= in6(val, a6, &configured) && is6;
 	}
-	cli_free_values(u, v);
+	config_values_free(u, v);
 	return ok || !configured;
 }
 
 int cli_login_admin(struct cli *cli, const char *name, char *err, size_t errlen)
 {
+	struct config *cfg = cli->cfg;
 	char why[256];
-	cli->admin.login = true;
-	snprintf(cli->admin.name, sizeof cli->admin.name, "%s", name);
-	if (cli_perm_load(cli, name, why, sizeof why) != 0) {
-		cli->admin.limited = true;
-		memset(cli->admin.right, 0, sizeof cli->admin.right);
+	cli->login = true;
+	if (config_become(cfg, name, why, sizeof why) != 0) {
 		snprintf(err, errlen, "login refused: %s", why);
-		cli_audit(cli, "login-refused", "%s", why);
+		config_audit(cfg, "login-refused", "%s", why);
 		return -1;
 	}
-	if (!cli_login_trusted(cli, name, cli->admin.source)) {
+	const struct config_who *w = config_who(cfg);
+	if (!cli_login_trusted(cli, name, w->source)) {
 		snprintf(err, errlen,
-			 "login refused: %s is not a trusted host of administrator '%s'",
-			 cli->admin.source, name);
-		cli_audit(cli, "login-refused", "%s is not a trusted host", cli->admin.source);
+			 "login refused: %s is not a trusted host of administrator '%s'", w->source,
+			 name);
+		config_audit(cfg, "login-refused", "%s is not a trusted host", w->source);
 		return -1;
 	}
-	cli_audit(cli, "login", "profile %s, %s", cli->admin.profile, cli->admin.kind);
+	config_audit(cfg, "login", "profile %s, %s", w->profile, w->kind);
 	return 0;
-}
-
-int cli_login_proc_start(long pid, char *buf, size_t len)
-{
-	char path[64], stat[1024];
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(stat, 1, sizeof stat - 1, f) : 0;
-	if (f)
-		fclose(f);
-	stat[n] = '\0';
-	/* Field 22 (starttime); the command name in field 2 may hold spaces. */
-	char *p = strrchr(stat, ')');
-	for (int field = 2; p && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (!p)
-		return -1;
-	snprintf(buf, len, "%.*s", (int)strcspn(p + 1, " "), p + 1);
-	return 0;
-}
-
-bool cli_login_alive(long pid, const char *pstart)
-{
-	char now[32];
-	return cli_login_proc_start(pid, now, sizeof now) == 0 && strcmp(now, pstart) == 0;
 }
 
 int cli_login_register(struct cli *cli)
 {
-	struct store_session s = {.pid = getpid(), .since = time(NULL)};
-	int64_t id;
-	cli_login_proc_start(s.pid, s.pstart, sizeof s.pstart);
-	snprintf(s.admin, sizeof s.admin, "%s", cli->admin.name);
-	snprintf(s.source, sizeof s.source, "%s", cli->admin.source);
-	snprintf(s.kind, sizeof s.kind, "%s", cli->admin.kind);
-	if (store_session_add(cli->st, &s, &id) != STORE_OK)
-		return -1;
-	cli->admin.session = id;
-	return 0;
+	return config_session_register(cli->cfg);
 }
 
 void cli_login_unregister(struct cli *cli)
 {
-	if (cli->admin.session && !cli->admin.killed)
-		store_session_remove(cli->st, cli->admin.session);
-	cli->admin.session = 0;
+	if (!cli->killed)
+		config_session_unregister(cli->cfg);
 }
 
 bool cli_login_killed(struct cli *cli)
 {
-	struct store_session s;
-	if (!cli->admin.session || cli->admin.killed)
-		return cli->admin.killed;
-	/* A store error is not a kill: the session goes on. */
-	cli->admin.killed = store_session_get(cli->st, cli->admin.session, &s) == 0;
-	return cli->admin.killed;
+	if (!cli->killed)
+		cli->killed = config_session_killed(cli->cfg);
+	return cli->killed;
 }

@@ -37,9 +37,4 @@ int cli_login_register(struct cli *cli);
 void cli_login_unregister(struct cli *cli);
 /* Whether an admin killed this session (its registry row is gone). */
 bool cli_login_killed(struct cli *cli);
-/* Whether the registered process pid, started at pstart, still runs. */
-bool cli_login_alive(long pid, const char *pstart);
-/* A process's start time (/proc/PID/stat field 22) as text. */
-int cli_login_proc_start(long pid, char *buf, size_t len);
-
 #endif

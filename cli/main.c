@@ -14,11 +14,8 @@
 
 #include "cli/cli.h"
 #include "cli/login.h"
-#include "cli/perm.h"
+#include "cmds/cmds.h"
 #include "store/statedir.h"
-#include "store/store.h"
-
-int cli_interactive(struct cli *cli);
 
 /* LeakSanitizer stops the process's threads with ptrace, which a
  * set-group-ID (hence non-dumpable) process forbids, and it cannot read
@@ -67,14 +64,15 @@ static void usage(FILE *f)
 static int login_setup(struct cli *cli, bool tty)
 {
 	struct passwd *pw = getpwuid(getuid());
-	char err[400];
+	char err[400], source[64];
 
-	if (!cli_login_client(cli->admin.source, sizeof cli->admin.source)) {
+	if (!cli_login_client(source, sizeof source)) {
 		const char *t = tty ? ttyname(STDIN_FILENO) : NULL;
-		snprintf(cli->admin.source, sizeof cli->admin.source, "%s", t ? t : "console");
+		snprintf(source, sizeof source, "%s", t ? t : "console");
 	}
-	snprintf(cli->admin.kind, sizeof cli->admin.kind, "%s",
-		 getenv("SSH_CONNECTION") ? (tty ? "ssh-tty" : "ssh") : (tty ? "tty" : "script"));
+	config_set_origin(cli->cfg, source,
+			  getenv("SSH_CONNECTION") ? (tty ? "ssh-tty" : "ssh")
+						   : (tty ? "tty" : "script"));
 	if (!pw) {
 		fprintf(stderr, "appsh: login refused: this account has no name\n");
 		return -1;
@@ -167,7 +165,7 @@ int main(int argc, char **argv)
 		       : statedir_open(statedir_arg, dir, sizeof dir, err, sizeof err);
 	if (rc == 0 && statedir_shared(dir))
 		umask(007);
-	if (rc != 0 || cli_session_open(&cli, dir, err, sizeof err) != 0) {
+	if (rc != 0 || cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0) {
 		fprintf(stderr, "appsh: %s\n", err);
 		return 1;
 	}
@@ -176,15 +174,15 @@ int main(int argc, char **argv)
 		cli_session_close(&cli);
 		return 1;
 	}
-	if (admin && cli_perm_load(&cli, admin, err, sizeof err) != 0) {
+	if (admin && config_become(cli.cfg, admin, err, sizeof err) != 0) {
 		fprintf(stderr, "appsh: %s\n", err);
 		cli_session_close(&cli);
 		return 1;
 	}
 	if (!login && tty)
-		snprintf(cli.admin.kind, sizeof cli.admin.kind, "tty");
+		config_set_origin(cli.cfg, "console", "tty");
 	if ((login || tty) && cli_login_register(&cli) != 0) {
-		fprintf(stderr, "appsh: %s\n", store_errmsg(cli.st));
+		fprintf(stderr, "appsh: %s\n", config_errmsg(cli.cfg));
 		cli_session_close(&cli);
 		return 1;
 	}
@@ -194,7 +192,7 @@ int main(int argc, char **argv)
 		status = cli_interactive(&cli);
 	else
 		status = cli_run_script(&cli, STDIN_FILENO, NULL, stop_on_error);
-	if (cli.admin.killed) {
+	if (cli.killed) {
 		fprintf(stderr, "appsh: this session was killed by an administrator\n");
 		status = 1;
 	}

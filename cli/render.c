@@ -9,7 +9,7 @@
 /* `get` shows an empty string as (null) and a secret as '*'. */
 static const char *get_text(const struct schema_node *node, char *const *vals, int i)
 {
-	const char *v = cli_attr_value(node, vals, i);
+	const char *v = schema_attr_value(node, vals, i);
 	if (node->attrs[i].type == SCHEMA_T_PASSWORD)
 		return "*";
 	return *v ? v : "(null)";
@@ -20,12 +20,12 @@ void cli_render_get(struct cli_out *out, const struct schema_node *node, const c
 {
 	int width = key ? (int)strlen(node->key_name) : 0;
 	for (int i = 0; node->attrs[i].name; i++)
-		if (cli_attr_visible(node, vals, i) && (int)strlen(node->attrs[i].name) > width)
+		if (schema_attr_visible(node, vals, i) && (int)strlen(node->attrs[i].name) > width)
 			width = (int)strlen(node->attrs[i].name);
 	if (key)
 		cli_out_printf(out, "%-*s : %s\n", width, node->key_name, key);
 	for (int i = 0; node->attrs[i].name; i++)
-		if (cli_attr_visible(node, vals, i))
+		if (schema_attr_visible(node, vals, i))
 			cli_out_printf(out, "%-*s : %s\n", width, node->attrs[i].name,
 				       get_text(node, vals, i));
 }
@@ -36,7 +36,7 @@ void cli_render_summary(struct cli_out *out, const struct schema_node *node, con
 	cli_out_printf(out, "== [ %s ]\n%s: %s", key, node->key_name, key);
 	for (const char *const *s = node->summary; s && *s; s++) {
 		int i = schema_attr_index(node, *s);
-		if (i >= 0 && cli_attr_visible(node, vals, i))
+		if (i >= 0 && schema_attr_visible(node, vals, i))
 			cli_out_printf(out, "    %s: %s", *s, get_text(node, vals, i));
 	}
 	cli_out_printf(out, "\n");
@@ -63,9 +63,9 @@ void cli_render_sets(struct cli_out *out, const struct schema_node *node, char *
 {
 	for (int i = 0; node->attrs[i].name; i++) {
 		const struct schema_attr *a = &node->attrs[i];
-		if (!cli_attr_visible(node, vals, i) || (!full && !(vals && vals[i])))
+		if (!schema_attr_visible(node, vals, i) || (!full && !(vals && vals[i])))
 			continue;
-		const char *v = cli_attr_value(node, vals, i);
+		const char *v = schema_attr_value(node, vals, i);
 		cli_out_printf(out, "%*sset %s ", indent, "", a->name);
 		if (a->type == SCHEMA_T_PASSWORD && *v)
 			cli_out_printf(out, "ENC %s", v);

@@ -20,13 +20,8 @@
 
 #include "cli/cli.h"
 #include "cli/login.h"
-#include "diag/fazmaild.h"
-#include "store/store.h"
 
 enum { MAX_LINE = 16 << 20 }; /* a longer line is refused, not buffered */
-
-/* Ctrl-C on the terminal (set by cli/editline.c): long diagnostics stop. */
-volatile sig_atomic_t cli_sigint;
 
 void cli_flush_errors(struct cli *cli, const char *prefix)
 {
@@ -219,6 +214,7 @@ int cli_run_line(struct cli *cli, const char *line, size_t len, bool *secret, bo
 /* ---- script mode ------------------------------------------------------ */
 
 struct reader {
+	struct cli *cli;
 	int fd;
 	const char *text; /* -c: read from here instead */
 	char *buf;
@@ -233,25 +229,6 @@ static bool reader_ready(struct reader *r)
 		return true;
 	struct pollfd p = {.fd = r->fd, .events = POLLIN};
 	return poll(&p, 1, 0) > 0;
-}
-
-/* Waits until fd has input, printing fazmaild's debug lines meanwhile
- * when they are watched (a script piped from a slow producer sees them
- * as they happen). */
-static void wait_input(int fd)
-{
-	for (;;) {
-		int retry, wfd = diag_fazmaild_watch_fd(&retry);
-		if (wfd < 0 && retry < 0)
-			return;
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = wfd, .events = POLLIN}};
-		if (poll(p, wfd >= 0 ? 2 : 1, retry) < 0 && errno != EINTR)
-			return;
-		if (cli_sigint || p[0].revents)
-			return;
-		if (wfd >= 0 && p[1].revents)
-			diag_fazmaild_watch_read();
-	}
 }
 
 /* Next line without its newline (and without a CR before it).  Returns 1,
@@ -298,7 +275,7 @@ static int reader_line(struct reader *r, char **line, size_t *len)
 			r->buf = b;
 			r->cap = cap;
 		}
-		wait_input(r->fd);
+		cli_wait_input(r->cli, r->fd);
 		ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -344,13 +321,14 @@ static void script_complete(struct cli *cli, const char *line, size_t len)
 
 int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error)
 {
-	struct reader r = {.fd = fd, .text = text};
+	struct reader r = {.cli = cli, .fd = fd, .text = text};
 	char *acc = NULL, *line;
 	size_t acclen = 0, len;
 	int status = 0, lineno = 0, first = 0, rc;
 	char prefix[32];
 
 	cli->batch = true;
+	config_batch(cli->cfg, true);
 	for (;;) {
 		if (!acc && !reader_ready(&r) && flush_batch(cli, lineno) != 0)
 			status = 1;
@@ -369,7 +347,7 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 		if (!acc && blank_or_comment(line, len))
 			continue;
 		/* A registered session (a login) ends when an admin kills it. */
-		if (!acc && cli->admin.session && !store_in_transaction(cli->st) &&
+		if (!acc && config_who(cli->cfg)->session && !config_pending(cli->cfg) &&
 		    cli_login_killed(cli)) {
 			status = 1;
 			break;
@@ -437,6 +415,7 @@ int cli_run_script(struct cli *cli, int fd, const char *text, bool stop_on_error
 	if (flush_batch(cli, lineno) != 0)
 		status = 1;
 	cli->batch = false;
+	config_batch(cli->cfg, false);
 	free(r.buf);
 	return status;
 }

@@ -27,9 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/perm.h"
-#include "store/store.h"
-
 struct cand {
 	const char *word; /* literal text, or NULL for a free slot */
 	const char *help;
@@ -64,17 +61,17 @@ struct walk {
 /* Whether right eff lets the session go on; child: the path word's node. */
 static bool allowed(const struct walk *w, unsigned eff, const struct schema_node *child)
 {
-	const struct cli *cli = w->cli;
+	const struct config *cfg = w->cli->cfg;
 	bool write = eff & CLI_PERM_WRITE;
-	if (!eff || !cli->admin.limited)
+	if (!eff || !config_who(cfg)->limited)
 		return true;
 	if (!(eff & CLI_PERM_CONFIG))
-		return cli_perm_allows(cli, eff & CLI_PERM_AREA, write);
+		return config_allows(cfg, eff & CLI_PERM_AREA, write);
 	if (child)
-		return cli_perm_path_allows(cli, child, w->cfg_area, write);
+		return config_node_allows(cfg, child, w->cfg_area, write);
 	if (w->cfg_area)
-		return cli_perm_allows(cli, w->cfg_area, write);
-	return cli_perm_path_allows(cli, schema_root(), SCHEMA_AREA_NONE, write);
+		return config_allows(cfg, w->cfg_area, write);
+	return config_node_allows(cfg, schema_root(), SCHEMA_AREA_NONE, write);
 }
 
 /* Whether node n leads to anything the session may run: it may end here
@@ -92,7 +89,7 @@ static bool visible(const struct walk *w, const struct cli_node *n, unsigned inh
 
 static void add(struct walk *w, struct cand c)
 {
-	if (!w->unfiltered && w->cli->admin.limited &&
+	if (!w->unfiltered && config_who(w->cli->cfg)->limited &&
 	    !(c.child ? allowed(w, c.node->perm ? c.node->perm : w->perm, c.child)
 		      : visible(w, c.node, w->perm, 0)))
 		return; /* the profile hides it */
@@ -143,14 +140,14 @@ static void add_table_keys(struct walk *w, const struct cli_node *node, const ch
 	const struct schema_node *t = schema_lookup(table);
 	size_t first = w->nkeys;
 	if (t)
-		cli_entry_keys(w->cli, t, table, gather_key, w);
+		cli_keys(w->cli, t, table, gather_key, w);
 	for (size_t i = first; i < w->nkeys; i++)
 		add(w, (struct cand){w->keys[i], "", false, node, NULL, -1});
 }
 
 static char *const *edit_values(struct walk *w)
 {
-	return w->cli->cur ? w->cli->cur->val : NULL;
+	return w->cli->cur ? config_entry_values(w->cli->cur) : NULL;
 }
 
 /* Collects the candidates at the current position; with_keys adds the
@@ -186,7 +183,7 @@ static void gather(struct walk *w, bool with_keys)
 			break;
 		case CLI_ATTR:
 			for (int i = 0; a->node && a->node->attrs && a->node->attrs[i].name; i++)
-				if (cli_attr_visible(a->node, edit_values(w), i))
+				if (schema_attr_visible(a->node, edit_values(w), i))
 					add(w, (struct cand){a->node->attrs[i].name,
 							     a->node->attrs[i].help, true, n, NULL,
 							     i});
@@ -230,8 +227,7 @@ static bool can_end(const struct walk *w)
 static bool ref_missing(struct walk *w, const struct schema_attr *at, const char *tok, char *msg,
 			size_t len)
 {
-	int64_t id;
-	if (store_entry_find(w->cli->st, at->ref, tok, &id) != 0)
+	if (config_exists(w->cli->cfg, at->ref, tok) != 0)
 		return false;
 	snprintf(msg, len, "entry not found in datasource: %s: no '%.40s' in config %s", at->name,
 		 tok, at->ref);
@@ -387,7 +383,7 @@ static int refuse(struct walk *w)
 	enum schema_area area = w->perm & CLI_PERM_CONFIG
 					? w->cfg_area
 					: (enum schema_area)(w->perm & CLI_PERM_AREA);
-	return cli_perm_refuse(w->cli, area, w->perm & CLI_PERM_WRITE, what, w->exec);
+	return cli_refuse(w->cli, area, w->perm & CLI_PERM_WRITE, what, w->exec);
 }
 
 /* match_once, and when the word fits nothing the profile shows but would
@@ -398,7 +394,7 @@ static int match(struct walk *w, const char *tok, bool first)
 	int code = w->cli->last_code;
 	if (match_once(w, tok, first) == 0)
 		return 0;
-	if (!w->cli->admin.limited)
+	if (!config_who(w->cli->cfg)->limited)
 		return -1;
 	forget_errors(w->cli, errlen, code);
 	w->unfiltered = true;
@@ -416,7 +412,7 @@ static void walk_init(struct walk *w, struct cli *cli, struct cli_args *a)
 	memset(a, 0, sizeof *a);
 	w->cli = cli;
 	w->a = a;
-	w->level = cli_grammar;
+	w->level = cli->hooks->grammar;
 	w->cfg_area = schema_area_of(cli->path);
 	a->node = cli->node;
 	snprintf(a->path, sizeof a->path, "%s", cli->path);
@@ -494,7 +490,7 @@ static void value_choice(struct walk *w, struct cli_choices *out)
 	else if (at->type == SCHEMA_T_STRING || at->type == SCHEMA_T_PASSWORD)
 		snprintf(range, sizeof range, " (up to %lu characters)", at->max);
 	if (vals && at->type != SCHEMA_T_PASSWORD && w->cli->node == w->a->node) {
-		const char *v = cli_attr_value(w->a->node, vals, w->a->attr_index);
+		const char *v = schema_attr_value(w->a->node, vals, w->a->attr_index);
 		snprintf(now, sizeof now, " [now: %.40s%s]", *v ? v : "(null)",
 			 strlen(v) > 40 ? "..." : "");
 	}

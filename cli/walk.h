@@ -87,9 +87,6 @@ struct cli_args {
 	const struct schema_attr *argattr[8];
 };
 
-/* The root of the grammar (commands.c). */
-extern const struct cli_node cli_grammar[];
-
 /*
  * Matches argv for execution.  Returns the run function of the last node,
  * with args filled in, or NULL after recording the error (cli_fail).

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/capture.h"
-#include "diag/ping.h"
-#include "diag/sniff_decode.h"
+#include "net/capture.h"
+#include "net/ping.h"
+#include "net/sniff_decode.h"
 #include "diag/verdict.h"
 
 enum { MAX_ADDRS = 8, MAX_LOCAL = 32, DUP_US = 2000 };

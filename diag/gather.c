@@ -8,17 +8,26 @@
 #include <stdio.h>
 #include <string.h>
 
-void diag_gather_settings(struct diag_evidence *ev, const struct diag_mailcfg *c,
-			  const char *helo_name)
+void diag_gather_settings(struct diag_evidence *ev, const struct config_mail *c,
+			  const char *helo_name, char *ssl, size_t ssllen)
 {
+	static const enum smtp_security sec[] = {
+		[CONFIG_MAIL_DEFAULT] = SMTP_SEC_DEFAULT,
+		[CONFIG_MAIL_NONE] = SMTP_SEC_NONE,
+		[CONFIG_MAIL_STARTTLS] = SMTP_SEC_STARTTLS,
+		[CONFIG_MAIL_SMTPS] = SMTP_SEC_SMTPS,
+	};
 	ev->server = c->server;
 	ev->port = c->port;
-	ev->sec = c->sec;
+	ev->sec = sec[c->sec];
 	ev->auth = c->auth;
 	ev->auth_cert = c->cert;
 	ev->user = c->user;
 	ev->local_cert = c->local_cert;
-	ev->ssl_protocol = c->ssl_protocol;
+	snprintf(ssl, ssllen, "%s%s", c->ssl_protocol ? c->ssl_protocol : "tlsv1.2",
+		 c->ssl_from && strcmp(c->ssl_from, "ssl-protocol") ? " (global-ssl-protocol)"
+								    : "");
+	ev->ssl_protocol = ssl;
 	ev->helo_name = helo_name;
 	ev->implicit_tls = -1;
 }

@@ -8,13 +8,14 @@
 #ifndef APPSH_DIAG_GATHER_H
 #define APPSH_DIAG_GATHER_H
 
-#include "diag/dns.h"
-#include "diag/mailcfg.h"
+#include "net/dns.h"
+#include "config/mail.h"
 #include "diag/verdict.h"
 
-/* The settings part of ev (pointers into c, which must outlive ev). */
-void diag_gather_settings(struct diag_evidence *ev, const struct diag_mailcfg *c,
-			  const char *helo_name);
+/* The settings part of ev (pointers into c, which must outlive ev, and
+ * into ssl, a buffer for the TLS floor's text). */
+void diag_gather_settings(struct diag_evidence *ev, const struct config_mail *c,
+			  const char *helo_name, char *ssl, size_t ssllen);
 
 /* The resolvers' addresses as text into ev->resolver. */
 void diag_gather_resolvers(struct diag_evidence *ev, const struct dns_server *servers, size_t n);

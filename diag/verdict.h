@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "diag/dns.h"
+#include "net/dns.h"
 #include "diag/evidence.h"
 #include "smtp/smtp.h"
 

@@ -56,7 +56,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz/fuzz.h"
 #include "cli/cli.h"
+#include "cmds/cmds.h"
 
 enum { RESET_EVERY = 1 }; /* restore the fresh state before every Nth input */
 
@@ -122,7 +124,7 @@ static void save_fresh_state(const char *dir)
 	DIR *d;
 	struct dirent *e;
 
-	if (cli_session_open(&cli, dir, err, sizeof err) != 0)
+	if (cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0)
 		die("cannot create a store", err);
 	cli_session_close(&cli);
 	if (!(d = opendir(dir)))
@@ -169,7 +171,7 @@ static char *show_config(const char *dir, size_t *len)
 	bool secret, understood;
 	FILE *f = open_memstream(&buf, len);
 
-	if (!f || cli_session_open(&cli, dir, err, sizeof err) != 0)
+	if (!f || cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0)
 		die("cannot open the session for show", err);
 	cli_out_free(cli.out);
 	if (!(cli.out = cli_out_new(f)))
@@ -240,7 +242,7 @@ static void check_round_trip(void)
 		return;
 	}
 	restore_fresh_state(import_dir);
-	if (cli_session_open(&cli, import_dir, err, sizeof err) != 0)
+	if (cli_session_open(&cli, &cmds_hooks, import_dir, err, sizeof err) != 0)
 		die("cannot open the session for the re-import", err);
 	int status = cli_run_script(&cli, -1, shown, false);
 	cli_session_close(&cli);
@@ -348,7 +350,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cli_tokens_free(&t);
 	each_line(NULL, (const char *)data, size, tokenize_line);
 
-	if (cli_session_open(&cli, state_dir, err, sizeof err) != 0)
+	if (cli_session_open(&cli, &cmds_hooks, state_dir, err, sizeof err) != 0)
 		die("cannot open the session", err);
 	run_script(&cli, data, size);
 	drop_errors(&cli);

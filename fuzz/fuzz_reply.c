@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz/fuzz.h"
 #include "smtp/reply.h"
 
 static void fail(const char *what, size_t at)

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/sniff_decode.h"
+#include "fuzz/fuzz.h"
+#include "net/sniff_decode.h"
 
 static void fail(const char *what)
 {

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/session.h"
-#include "diag/debug.h"
+#include "config/config.h"
+#include "log/debug.h"
 #include "maild/ctl.h"
 #include "maild/deliver.h"
 #include "maild/queue.h"
@@ -69,7 +69,7 @@ static void broadcast(void *arg, const char *lines)
 			close(d->watchers[i]);
 			d->watchers[i--] = d->watchers[--d->nwatch];
 		}
-	diag_debug_set_enabled(d->nwatch > 0);
+	log_debug_set_enabled(d->nwatch > 0);
 	pthread_mutex_unlock(&d->mu);
 }
 
@@ -82,7 +82,7 @@ static void drop_watcher(struct md *d, int fd)
 			d->watchers[i] = d->watchers[--d->nwatch];
 			break;
 		}
-	diag_debug_set_enabled(d->nwatch > 0);
+	log_debug_set_enabled(d->nwatch > 0);
 	pthread_mutex_unlock(&d->mu);
 }
 
@@ -142,24 +142,24 @@ static void record(struct md *d, struct mq *q, const struct mq_msg *m, enum md_o
 	if (write_outcome(q, m, rc, now, now + delay, why) != MQ_OK)
 		syslog(LOG_ERR, "the mail queue failed: %s", mq_errmsg(q));
 	if (rc == MD_SENT) {
-		diag_debug_printf("fazmaild", 4, "sendmail_loop:%d: mail %" PRId64 " sent: %s",
-				  __LINE__, m->id, why);
+		log_debug_printf("fazmaild", 4, "sendmail_loop:%d: mail %" PRId64 " sent: %s",
+				 __LINE__, m->id, why);
 		syslog(LOG_INFO, "mail %" PRId64 " delivered: %s", m->id, why);
 	} else if (rc == MD_PERM) {
-		diag_debug_printf("fazmaild", 1, "sendmail_loop:%d: mail %" PRId64 " failed: %s",
-				  __LINE__, m->id, why);
+		log_debug_printf("fazmaild", 1, "sendmail_loop:%d: mail %" PRId64 " failed: %s",
+				 __LINE__, m->id, why);
 		syslog(LOG_ERR, "mail %" PRId64 " failed for good: %s", m->id, why);
 	} else {
-		diag_debug_printf("fazmaild", 1,
-				  "sendmail_loop:%d: mail %" PRId64 " deferred (attempt %d), "
-				  "retry in %ld s: %s",
-				  __LINE__, m->id, m->attempts + 1, delay, why);
+		log_debug_printf("fazmaild", 1,
+				 "sendmail_loop:%d: mail %" PRId64 " deferred (attempt %d), "
+				 "retry in %ld s: %s",
+				 __LINE__, m->id, m->attempts + 1, delay, why);
 		syslog(LOG_WARNING, "mail %" PRId64 " deferred, retry in %ld s: %s", m->id, delay,
 		       why);
 	}
 }
 
-static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md_link *link)
+static void sendmail_loop(struct md *d, struct mq *q, struct config *cfg, struct md_link *link)
 {
 	time_t swept = 0;
 	while (!atomic_load(&d->stopping)) {
@@ -171,10 +171,10 @@ static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md
 			swept = now;
 			if (mq_expire(q, now, d->opt->queue_timeout, &expired) == MQ_OK &&
 			    expired) {
-				diag_debug_printf("fazmaild", 1,
-						  "sendmail_loop:%d: discarded %d mail(s) queued "
-						  "longer than %ld seconds",
-						  __LINE__, expired, d->opt->queue_timeout);
+				log_debug_printf("fazmaild", 1,
+						 "sendmail_loop:%d: discarded %d mail(s) queued "
+						 "longer than %ld seconds",
+						 __LINE__, expired, d->opt->queue_timeout);
 				syslog(LOG_WARNING, "discarded %d mail(s) after the queue timeout",
 				       expired);
 			}
@@ -190,16 +190,16 @@ static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md
 			continue;
 		}
 		if (due == 1) {
-			if (diag_debug_on("fazmaild", 8)) {
+			if (log_debug_on("fazmaild", 8)) {
 				struct mq_stats s;
 				if (mq_stats(q, &s) == MQ_OK)
-					diag_debug_printf(
+					log_debug_printf(
 						"fazmaild", 8,
 						"sendmail_loop:%d: total pending tasks: %d.",
 						__LINE__, s.queued);
 			}
 			char why[2048]; /* the error, its verdict and hint */
-			enum md_outcome rc = md_deliver(link, cli, &m, why, sizeof why);
+			enum md_outcome rc = md_deliver(link, cfg, &m, why, sizeof why);
 			/* Cut short by a restart: the message stays as it was. */
 			if (!(rc == MD_TEMP && atomic_load(&d->stopping)))
 				record(d, q, &m, rc, why);
@@ -210,20 +210,20 @@ static void sendmail_loop(struct md *d, struct mq *q, struct cli *cli, struct md
 			syslog(LOG_ERR, "the mail queue failed: %s", mq_errmsg(q));
 		time_t idle_check = md_link_idle(link, now);
 		struct mq_stats s;
-		if (diag_debug_on("fazmaild", 8) && mq_stats(q, &s) == MQ_OK) {
+		if (log_debug_on("fazmaild", 8) && mq_stats(q, &s) == MQ_OK) {
 			if (paused)
-				diag_debug_printf("fazmaild", 8,
-						  "sendmail_loop:%d: sending is paused, %d mail(s) "
-						  "pending",
-						  __LINE__, s.queued);
+				log_debug_printf("fazmaild", 8,
+						 "sendmail_loop:%d: sending is paused, %d mail(s) "
+						 "pending",
+						 __LINE__, s.queued);
 			else
-				diag_debug_printf(
-					"fazmaild", 8,
-					"sendmail_loop:%d: total pending tasks: %d.\n"
-					"sendmail_loop:%d: no pending email request, last "
-					"request time %" PRId64 ", last sendmail time %" PRId64,
-					__LINE__, s.queued, __LINE__, s.last_request,
-					s.last_sendmail);
+				log_debug_printf("fazmaild", 8,
+						 "sendmail_loop:%d: total pending tasks: %d.\n"
+						 "sendmail_loop:%d: no pending email request, last "
+						 "request time %" PRId64
+						 ", last sendmail time %" PRId64,
+						 __LINE__, s.queued, __LINE__, s.last_request,
+						 s.last_sendmail);
 		}
 		int64_t next = paused ? -1 : mq_next_time(q);
 		time_t until = now + IDLE_WAKE;
@@ -241,11 +241,11 @@ static void *sender_main(void *arg)
 {
 	struct md *d = arg;
 	struct mq *q = NULL;
-	struct cli cli;
+	struct config *cfg = NULL;
 	char err[256];
 	/* This thread's own connections: SQLite handles are not shared. */
 	if (mq_open(d->dir, &q, err, sizeof err) != MQ_OK ||
-	    cli_session_open(&cli, d->dir, err, sizeof err) != 0) {
+	    config_open(d->dir, &cfg, err, sizeof err) != 0) {
 		syslog(LOG_ERR, "cannot open the queue or the config store: %s", err);
 		mq_close(q);
 		atomic_store(&d->stopping, true);
@@ -256,9 +256,9 @@ static void *sender_main(void *arg)
 	}
 	struct md_link *link = md_link_new(stopping, d);
 	if (link)
-		sendmail_loop(d, q, &cli, link);
+		sendmail_loop(d, q, cfg, link);
 	md_link_free(link);
-	cli_session_close(&cli);
+	config_close(cfg);
 	mq_close(q);
 	return NULL;
 }
@@ -294,7 +294,7 @@ static bool answer(struct md *d, struct mq *q, int fd, const char *req, bool *re
 		pthread_mutex_lock(&d->mu);
 		fprintf(f, "OK\npid %d\nsince %" PRId64 "\nstate %s\nlevel %d\n", (int)getpid(),
 			(int64_t)d->since, d->paused ? "paused" : "sending",
-			diag_debug_level("fazmaild"));
+			log_debug_level("fazmaild"));
 		pthread_mutex_unlock(&d->mu);
 	} else if (!strcmp(req, "stats")) {
 		struct mq_stats s;
@@ -323,8 +323,8 @@ static bool answer(struct md *d, struct mq *q, int fd, const char *req, bool *re
 			d->kicked = true;
 			pthread_cond_signal(&d->wake);
 			pthread_mutex_unlock(&d->mu);
-			diag_debug_printf("fazmaild", 1, "fazmaild: sending %s",
-					  pause ? "paused" : "resumed");
+			log_debug_printf("fazmaild", 1, "fazmaild: sending %s",
+					 pause ? "paused" : "resumed");
 			syslog(LOG_NOTICE, "sending %s by the operator",
 			       pause ? "paused" : "resumed");
 			fputs("OK\n", f);
@@ -336,7 +336,7 @@ static bool answer(struct md *d, struct mq *q, int fd, const char *req, bool *re
 		pthread_mutex_unlock(&d->mu);
 		fputs("OK\n", f);
 	} else if (sscanf(req, "level %d", &level) == 1 &&
-		   diag_debug_set_level("fazmaild", level) == 0) {
+		   log_debug_set_level("fazmaild", level) == 0) {
 		fputs("OK\n", f);
 	} else if (!strcmp(req, "restart")) {
 		syslog(LOG_NOTICE, "restart requested by the operator");
@@ -349,7 +349,7 @@ static bool answer(struct md *d, struct mq *q, int fd, const char *req, bool *re
 		watch = d->nwatch < MAX_WATCHERS && send(fd, "OK\n", 3, MSG_NOSIGNAL) == 3;
 		if (watch) {
 			d->watchers[d->nwatch++] = fd;
-			diag_debug_set_enabled(true);
+			log_debug_set_enabled(true);
 		}
 		pthread_mutex_unlock(&d->mu);
 		if (!watch)
@@ -424,7 +424,7 @@ int md_serve(const char *statedir, int listen_fd, const struct md_options *opt)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	diag_debug_set_sink(broadcast, &d);
+	log_debug_set_sink(broadcast, &d);
 	syslog(LOG_INFO, "started for %s", statedir);
 	if (pthread_create(&sender, NULL, sender_main, &d) != 0) {
 		mq_close(q);
@@ -469,7 +469,7 @@ int md_serve(const char *statedir, int listen_fd, const struct md_options *opt)
 	pthread_cond_signal(&d.wake);
 	pthread_mutex_unlock(&d.mu);
 	pthread_join(sender, NULL);
-	diag_debug_set_sink(NULL, NULL);
+	log_debug_set_sink(NULL, NULL);
 	for (int i = 0; i < d.nwatch; i++)
 		close(d.watchers[i]);
 	mq_close(q);

@@ -9,13 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/session.h"
-#include "diag/debug.h"
-#include "diag/dns.h"
-#include "diag/dnsconf.h"
+#include "config/mail.h"
 #include "diag/gather.h"
-#include "diag/mailcfg.h"
+#include "diag/mailsmtp.h"
+#include "diag/resolve.h"
 #include "diag/verdict.h"
+#include "log/debug.h"
 #include "smtp/smtp.h"
 
 #define DNS_TIMEOUT_MS	 5000
@@ -33,12 +32,13 @@ static int stage_timeout_ms(void)
 #define MAX_RCPTS 100
 
 struct md_link {
-	struct smtp_session *s;	 /* NULL when closed */
-	unsigned char key[32];	 /* which server and settings s was opened with */
-	struct diag_mailcfg cfg; /* what sc points into, kept while s is open */
+	struct smtp_session *s; /* NULL when closed */
+	unsigned char key[32];	/* which server and settings s was opened with */
+	struct config_mail cfg; /* what sc points into, kept while s is open */
 	struct smtp_config sc;
 	struct sockaddr_storage addrs[MAX_ADDRS];
 	char helo[64];
+	char ssl[96];	   /* the TLS floor as the diagnosis shows it */
 	void *tls_session; /* resumed by the next connection to the same server */
 	time_t opened, used;
 	int count;    /* messages sent on s */
@@ -62,10 +62,10 @@ static void link_close(struct md_link *l)
 	if (l->s) {
 		smtp_close(l->s);
 		l->s = NULL;
-		diag_debug_printf("fazmaild", 8, "%s: closed the connection after %d message(s)",
-				  __func__, l->count);
+		log_debug_printf("fazmaild", 8, "%s: closed the connection after %d message(s)",
+				 __func__, l->count);
 	}
-	diag_mailcfg_free(&l->cfg);
+	config_mail_free(&l->cfg);
 }
 
 void md_link_free(struct md_link *l)
@@ -86,15 +86,9 @@ time_t md_link_idle(struct md_link *l, time_t now)
 
 /* ---- the configuration ---------------------------------------------------- */
 
-static int first_key(void *arg, const char *key)
-{
-	snprintf(arg, 64, "%s", key);
-	return 1;
-}
-
 /* A digest of everything that decides how we connect: a change in any of
  * it (an operator's `set`) means a new connection. */
-static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned char key[32])
+static void fingerprint(const char *id, const struct config_mail *c, unsigned char key[32])
 {
 	char head[64];
 	const char *parts[] = {id,	    c->server,	c->user,   c->password, c->local_cert,
@@ -122,14 +116,14 @@ static void fingerprint(const char *id, const struct diag_mailcfg *c, unsigned c
 static void evidence_of(struct md_link *l, struct diag_evidence *ev)
 {
 	memset(ev, 0, sizeof *ev);
-	diag_gather_settings(ev, &l->cfg, l->helo);
+	diag_gather_settings(ev, &l->cfg, l->helo, l->ssl, sizeof l->ssl);
 	ev->timeout_ms = stage_timeout_ms();
 	ev->timeout_from = "fazmaild's timeout per SMTP stage";
 	ev->now = time(NULL);
 }
 
 /* Appends the verdict and the hint to why, so that the queue (test 3),
- * the debug output and syslog all carry them. */
+ * the debug output and syslog all carry them; returns the rule's name. */
 static const char *explain(const struct diag_evidence *ev, char *why, size_t whylen)
 {
 	struct diag_verdict v;
@@ -147,64 +141,12 @@ static void setting_fault(enum diag_setting_fault f, char *why, size_t whylen)
 	explain(&ev, why, whylen);
 }
 
-/* The server's addresses through `system dns` (or the literal address);
- * ev gets the resolvers and, on failure, the answer (in *fail). */
-static int resolve(struct cli *cli, const char *host, struct sockaddr_storage *addrs, size_t *n,
-		   struct diag_evidence *ev, struct dns_answer *fail, char *why, size_t whylen)
-{
-	unsigned char ip[16];
-	struct dns_server servers[4];
-	struct dns_answer ans;
-
-	*n = 0;
-	memset(addrs, 0, sizeof *addrs);
-	if (inet_pton(AF_INET, host, ip) == 1) {
-		struct sockaddr_in *a = (struct sockaddr_in *)addrs;
-		a->sin_family = AF_INET;
-		memcpy(&a->sin_addr, ip, 4);
-		*n = 1;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, ip) == 1) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)addrs;
-		a->sin6_family = AF_INET6;
-		memcpy(&a->sin6_addr, ip, 16);
-		*n = 1;
-		return 0;
-	}
-	size_t ns = diag_dns_servers(cli, servers, NULL);
-	diag_gather_resolvers(ev, servers, ns);
-	ev->dns = fail;
-	memset(fail, 0, sizeof *fail);
-	if (ns == 0) {
-		snprintf(why, whylen, "DNS: no DNS server is configured to resolve %s", host);
-		fail->status = DNS_NO_SERVER;
-		ev->dns_failed = true;
-		return -1;
-	}
-	enum dns_type types[2] = {DNS_A, DNS_AAAA};
-	for (int k = 0; k < 2 && *n == 0; k++) {
-		dns_query(servers, ns, host, types[k], DNS_TIMEOUT_MS, &ans);
-		for (size_t i = 0; ans.status == DNS_OK && i < ans.n && *n < MAX_ADDRS; i++)
-			addrs[(*n)++] = ans.rec[i].addr;
-		if (*n == 0 && k == 0) {
-			snprintf(why, whylen, "DNS: %s: %s", host, dns_status_text(ans.status));
-			*fail = ans;
-		}
-		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT ||
-		    ans.status == DNS_UNREACHABLE)
-			break;
-	}
-	ev->dns_failed = *n == 0;
-	return *n ? 0 : -1;
-}
-
 /* ---- the SMTP session --------------------------------------------------- */
 
 static void on_transcript(void *arg, char dir, bool tls, const char *line)
 {
 	(void)arg;
-	diag_debug_printf("fazmaild", 255, "fazmaild: %s%c %s", tls ? "[tls] " : "", dir, line);
+	log_debug_printf("fazmaild", 255, "fazmaild: %s%c %s", tls ? "[tls] " : "", dir, line);
 }
 
 static void on_progress(void *arg, enum smtp_stage stage, const char *info)
@@ -214,7 +156,7 @@ static void on_progress(void *arg, enum smtp_stage stage, const char *info)
 		l->in_body = true; /* DATA accepted: the body goes out next */
 	else if (stage == SMTP_BODY)
 		l->in_body = false; /* the server's answer to it is in */
-	diag_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
+	log_debug_printf("fazmaild", 8, "fazmaild: %s: %s", smtp_stage_name(stage), info);
 }
 
 /* A stop (restart, SIGTERM) abandons a session at once, except while the
@@ -258,29 +200,36 @@ static enum md_outcome classify(const struct smtp_error *e, const char *rule)
 }
 
 /* Takes c (on success the link owns it) and connects. */
-static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char *id,
-				 struct diag_mailcfg *c, const unsigned char key[32], char *why,
+static enum md_outcome link_open(struct md_link *l, struct config *cfg, const char *id,
+				 struct config_mail *c, const unsigned char key[32], char *why,
 				 size_t whylen)
 {
 	struct smtp_error err;
+	char dns[300];
 	struct diag_evidence ev;
-	static struct dns_answer dns; /* big: not on the stack */
-	size_t naddrs;
+	static struct dns_answer failed; /* big: not on the stack */
+	struct dns_server servers[4];
 
 	l->cfg = *c;
 	memset(c, 0, sizeof *c);
 	memcpy(l->key, key, sizeof l->key);
-	cli_hostname(cli, l->helo, sizeof l->helo);
-	evidence_of(l, &ev);
-	ev.timeout_ms = DNS_TIMEOUT_MS;
-	ev.timeout_from = "fazmaild's timeout per DNS server";
-	if (resolve(cli, l->cfg.server, l->addrs, &naddrs, &ev, &dns, why, whylen) != 0) {
+	config_hostname(cfg, l->helo, sizeof l->helo);
+	size_t naddrs = diag_resolve_dns(cfg, l->cfg.server, AF_UNSPEC, DNS_TIMEOUT_MS, l->addrs,
+					 MAX_ADDRS, dns, sizeof dns, &failed);
+	if (naddrs == 0) {
+		snprintf(why, whylen, "DNS: %s: %s", l->cfg.server, dns);
+		evidence_of(l, &ev);
+		diag_gather_resolvers(&ev, servers, diag_dns_servers(cfg, servers, NULL));
+		ev.timeout_ms = DNS_TIMEOUT_MS;
+		ev.timeout_from = "fazmaild's timeout per DNS server";
+		ev.dns = &failed;
+		ev.dns_failed = true;
 		explain(&ev, why, whylen);
-		diag_mailcfg_free(&l->cfg);
+		config_mail_free(&l->cfg);
 		return MD_TEMP;
 	}
 	memset(&l->sc, 0, sizeof l->sc);
-	diag_mailcfg_smtp(&l->cfg, &l->sc);
+	diag_mail_smtp(&l->cfg, &l->sc);
 	l->sc.addrs = l->addrs;
 	l->sc.naddrs = naddrs;
 	l->sc.helo_name = l->helo;
@@ -291,29 +240,25 @@ static enum md_outcome link_open(struct md_link *l, struct cli *cli, const char 
 	l->sc.hook_arg = l;
 	for (int i = 0; i < SMTP_STAGES; i++)
 		l->sc.timeout_ms[i] = stage_timeout_ms();
-	diag_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
-			  __func__, id, l->cfg.server, l->cfg.port);
+	log_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
+			 __func__, id, l->cfg.server, l->cfg.port);
 	if (smtp_open(&l->sc, &l->s, &err) != 0) {
 		l->s = NULL;
 		say_error(&err, why, whylen);
 		evidence_of(l, &ev);
 		ev.err = &err;
-		const struct sockaddr_storage *a = &l->addrs[naddrs - 1];
-		inet_ntop(a->ss_family,
-			  a->ss_family == AF_INET6
-				  ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
-				  : (const void *)&((const struct sockaddr_in *)a)->sin_addr,
-			  ev.addr, sizeof ev.addr);
+		diag_dns_server_text(&(struct dns_server){.addr = l->addrs[naddrs - 1]}, ev.addr,
+				     sizeof ev.addr);
 		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, stage_timeout_ms());
 		ev.tls_best = diag_gather_tls_best(&l->sc, &err, stage_timeout_ms());
 		const char *rule = explain(&ev, why, whylen);
-		diag_mailcfg_free(&l->cfg);
+		config_mail_free(&l->cfg);
 		return classify(&err, rule);
 	}
 	const struct smtp_info *info = smtp_session_info(l->s);
 	if (info->tls)
-		diag_debug_printf("fazmaild", 8, "%s: %s %s%s", __func__, info->tls_version,
-				  info->tls_cipher, info->tls_resumed ? " (session resumed)" : "");
+		log_debug_printf("fazmaild", 8, "%s: %s %s%s", __func__, info->tls_version,
+				 info->tls_cipher, info->tls_resumed ? " (session resumed)" : "");
 	l->opened = l->used = time(NULL);
 	l->count = 0;
 	return MD_SENT;
@@ -328,11 +273,11 @@ static size_t split_rcpts(char *list, const char **to, size_t max)
 	return n;
 }
 
-enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_msg *m, char *why,
+enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct mq_msg *m, char *why,
 			   size_t whylen)
 {
 	char id[64] = "";
-	struct diag_mailcfg c;
+	struct config_mail c;
 	unsigned char key[32];
 	enum md_outcome rc;
 	time_t now = time(NULL);
@@ -341,30 +286,30 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	if (*m->server)
 		snprintf(id, sizeof id, "%s", m->server);
 	else
-		cli_entry_keys(cli, schema_lookup("system mail"), "system mail", first_key, id);
+		config_mail_first(cfg, id, sizeof id);
 	if (!*id) {
 		snprintf(why, whylen, "no mail server is configured (config system mail)");
 		setting_fault(DIAG_SET_NO_ENTRY, why, whylen);
 		return MD_TEMP;
 	}
-	int found = diag_mailcfg_load(cli, id, &c);
+	int found = config_mail_load(cfg, id, &c);
 	if (found != 1) {
 		snprintf(why, whylen, "mail server \"%s\": %s", id,
 			 found == 0    ? "no such entry in config system mail"
 			 : found == -2 ? "the stored password does not decrypt with this key"
 				       : "cannot read the entry");
-		diag_mailcfg_free(&c);
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
 	if (!*c.server) {
 		snprintf(why, whylen, "mail server \"%s\" has no server set", id);
 		setting_fault(DIAG_SET_NO_SERVER, why, whylen);
-		diag_mailcfg_free(&c);
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
-	if (diag_mailcfg_certs(cli, &c, why, whylen) != 0) {
+	if (config_mail_certs(cfg, &c, why, whylen) != 0) {
 		setting_fault(DIAG_SET_CERT_LOAD, why, whylen);
-		diag_mailcfg_free(&c);
+		config_mail_free(&c);
 		return MD_TEMP;
 	}
 	fingerprint(id, &c, key);
@@ -381,14 +326,14 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	 * fails here, not in the middle of a message. */
 	struct smtp_error err;
 	if (l->s && smtp_reset(l->s, &err) != 0) {
-		diag_debug_printf("fazmaild", 8,
-				  "%s: the kept connection failed RSET (%s), reconnecting",
-				  __func__, err.detail);
+		log_debug_printf("fazmaild", 8,
+				 "%s: the kept connection failed RSET (%s), reconnecting", __func__,
+				 err.detail);
 		link_close(l);
 	}
 	if (l->s)
-		diag_mailcfg_free(&c);
-	else if ((rc = link_open(l, cli, id, &c, key, why, whylen)) != MD_SENT)
+		config_mail_free(&c);
+	else if ((rc = link_open(l, cfg, id, &c, key, why, whylen)) != MD_SENT)
 		return rc;
 
 	const char *sender = *m->sender ? m->sender : l->cfg.from;
@@ -418,11 +363,11 @@ enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_m
 	}
 	say_error(&err, why, whylen);
 	struct diag_evidence ev;
+	const char *addr = smtp_session_info(l->s)->address;
 	evidence_of(l, &ev);
 	ev.err = &err;
-	snprintf(ev.addr, sizeof ev.addr, "%.*s",
-		 (int)strcspn(smtp_session_info(l->s)->address, "]:"),
-		 smtp_session_info(l->s)->address + (smtp_session_info(l->s)->address[0] == '['));
+	snprintf(ev.addr, sizeof ev.addr, "%.*s", (int)strcspn(addr + (*addr == '['), "]:"),
+		 addr + (*addr == '['));
 	const char *rule = explain(&ev, why, whylen);
 	/* 421 or a dropped connection: this one is done for. */
 	if (err.code == 421 || err.cls == SMTP_E_CLOSED || err.cls == SMTP_E_TIMEOUT ||

@@ -23,7 +23,7 @@
 #define LINK_MAX_AGE	  300
 #define LINK_IDLE	  5
 
-struct cli;
+struct config;
 struct md_link;
 
 enum md_outcome {
@@ -35,9 +35,9 @@ enum md_outcome {
 struct md_link *md_link_new(bool (*cancelled)(void *arg), void *arg);
 void md_link_free(struct md_link *l);
 
-/* Delivers m using the configuration in cli's store; why (for the queue
- * and the log) says what went wrong when the outcome is not MD_SENT. */
-enum md_outcome md_deliver(struct md_link *l, struct cli *cli, const struct mq_msg *m, char *why,
+/* Delivers m using the configuration; why (for the queue and the log)
+ * says what went wrong when the outcome is not MD_SENT. */
+enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct mq_msg *m, char *why,
 			   size_t whylen);
 
 /* Closes the connection when it has been idle for LINK_IDLE seconds;

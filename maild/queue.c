@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "store/db.h"
+
 /* How long a writer waits for another (sendmail vs the daemon) before the
  * submission fails with a temporary error. */
 #define BUSY_MS 5000
@@ -23,25 +25,21 @@ static const char schema_v1[] =
 	"CREATE INDEX msg_due ON msg(next_try, id);"
 	"CREATE TABLE stat(name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
 	"INSERT INTO stat VALUES ('sent', 0), ('failed', 0), ('discarded', 0),"
-	"                        ('last_sendmail', 0), ('last_request', 0);"
-	"PRAGMA user_version = 1;";
+	"                        ('last_sendmail', 0), ('last_request', 0);";
 
-#define CACHE 24 /* the distinct statements of this file, with room */
+static const char *const migrations[] = {schema_v1};
 
 struct mq {
-	sqlite3 *db;
+	struct db *d;
+	sqlite3 *db; /* d's connection, for the statements run once */
 	char err[256];
-	struct {
-		const char *sql; /* a string literal: its address is the key */
-		sqlite3_stmt *st;
-	} cache[CACHE];
 };
 
 static int fail(struct mq *q, const char *what)
 {
-	int code = sqlite3_errcode(q->db);
-	snprintf(q->err, sizeof q->err, "%s: %s", what, sqlite3_errmsg(q->db));
-	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? MQ_BUSY : MQ_ERR;
+	int rc = db_fail(q->d, what);
+	snprintf(q->err, sizeof q->err, "%s", db_errmsg(q->d));
+	return rc == DB_BUSY ? MQ_BUSY : MQ_ERR;
 }
 
 const char *mq_errmsg(const struct mq *q)
@@ -57,23 +55,10 @@ const char *mq_errmsg(const struct mq *q)
  */
 static sqlite3_stmt *stmt(struct mq *q, const char *sql)
 {
-	size_t i = 0;
-	for (; i < CACHE && q->cache[i].sql; i++)
-		if (q->cache[i].sql == sql) {
-			sqlite3_clear_bindings(q->cache[i].st);
-			return q->cache[i].st;
-		}
-	if (i == CACHE) {
-		snprintf(q->err, sizeof q->err, "too many statements for the cache");
-		return NULL;
-	}
-	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->cache[i].st, NULL) !=
-	    SQLITE_OK) {
-		fail(q, "prepare");
-		return NULL;
-	}
-	q->cache[i].sql = sql;
-	return q->cache[i].st;
+	sqlite3_stmt *st = db_stmt(q->d, sql);
+	if (!st)
+		snprintf(q->err, sizeof q->err, "%s", db_errmsg(q->d));
+	return st;
 }
 
 /* Runs sql with the bound int64s (and text after them). */
@@ -99,6 +84,7 @@ static int exec(struct mq *q, const char *sql)
 
 int mq_open(const char *statedir, struct mq **out, char *err, size_t errlen)
 {
+	static const struct db_schema schema = {"the mail queue", migrations, 1, NULL, NULL};
 	char path[4200];
 	struct mq *q = calloc(1, sizeof *q);
 
@@ -108,43 +94,12 @@ int mq_open(const char *statedir, struct mq **out, char *err, size_t errlen)
 		return MQ_ERR;
 	}
 	snprintf(path, sizeof path, "%s/mailq.db", statedir);
-	if (sqlite3_open_v2(path, &q->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open the mail queue %s: %s", path,
-			 q->db ? sqlite3_errmsg(q->db) : "out of memory");
-		mq_close(q);
-		return MQ_ERR;
+	int rc = db_open(path, &schema, BUSY_MS, &q->d, err, errlen);
+	if (rc != DB_OK) {
+		free(q);
+		return rc == DB_BUSY ? MQ_BUSY : MQ_ERR;
 	}
-	sqlite3_busy_timeout(q->db, BUSY_MS);
-	/* FULL: a commit is on disk before we acknowledge the message. */
-	int rc = sqlite3_exec(q->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", NULL,
-			      NULL, NULL) == SQLITE_OK
-			 ? MQ_OK
-			 : fail(q, "setting WAL mode");
-	if (rc == MQ_OK)
-		rc = exec(q, "BEGIN IMMEDIATE");
-	if (rc == MQ_OK) {
-		sqlite3_stmt *st;
-		int version = -1;
-		if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			version = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-		if (version == 0 && sqlite3_exec(q->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK)
-			rc = fail(q, "creating the queue");
-		else if (version != 0 && version != 1) {
-			snprintf(q->err, sizeof q->err,
-				 "the mail queue %.160s has version %d (want 1)", path, version);
-			rc = MQ_ERR;
-		}
-		rc = rc == MQ_OK ? exec(q, "COMMIT") : (exec(q, "ROLLBACK"), rc);
-	}
-	if (rc != MQ_OK) {
-		snprintf(err, errlen, "%s", q->err);
-		mq_close(q);
-		return rc;
-	}
+	q->db = db_sqlite(q->d);
 	*out = q;
 	return MQ_OK;
 }
@@ -153,9 +108,7 @@ void mq_close(struct mq *q)
 {
 	if (!q)
 		return;
-	for (size_t i = 0; i < CACHE && q->cache[i].sql; i++)
-		sqlite3_finalize(q->cache[i].st);
-	sqlite3_close(q->db);
+	db_close(q->d);
 	free(q);
 }
 

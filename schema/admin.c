@@ -5,7 +5,7 @@
  * Standard_User, Restricted_User, No_Permission_User) are not here: a new
  * store is seeded with them (store/store.c, migration 2), so they are
  * ordinary entries that `show` prints and an admin may edit, within the
- * rules that cli/admin.c checks at every commit.
+ * rules that config/rules.c checks at every commit.
  */
 #include "schema/admin.h"
 
@@ -14,9 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/schema.h"
-
-extern const char *cli_admin_commit_check(struct cli *cli, char *msg, size_t len);
+#include "schema/nodes.h"
 
 int schema_trusthost4(const char *v, uint32_t *net, uint32_t *mask)
 {
@@ -117,7 +115,6 @@ static const struct schema_node admin_profile = {
 	.key_help = "Profile name.",
 	.key_max = 35,
 	.summary = profile_summary,
-	.commit_check = cli_admin_commit_check,
 };
 
 /* ---- system admin user ------------------------------------------------- */
@@ -176,7 +173,6 @@ static const struct schema_node admin_user = {
 	.key_help = "User name (the Unix account's name).",
 	.key_max = 32,
 	.summary = user_summary,
-	.commit_check = cli_admin_commit_check,
 };
 
 static const struct schema_node *const admin_children[] = {&admin_profile, &admin_user, NULL};

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const struct schema_node schema_system;
+#include "schema/nodes.h"
 
 static const struct schema_node *const root_children[] = {&schema_system, NULL};
 
@@ -104,4 +104,18 @@ const char *schema_area_name(enum schema_area area)
 		[SCHEMA_AREA_DIAG_WRITE] = "diag-write",
 	};
 	return area > SCHEMA_AREA_NONE && area < SCHEMA_AREA_COUNT ? names[area] : "";
+}
+
+const char *schema_attr_value(const struct schema_node *node, char *const *vals, int i)
+{
+	return vals && vals[i] ? vals[i] : schema_default(&node->attrs[i]);
+}
+
+bool schema_attr_visible(const struct schema_node *node, char *const *vals, int i)
+{
+	const struct schema_attr *a = &node->attrs[i];
+	if (!a->when_attr)
+		return true;
+	int j = schema_attr_index(node, a->when_attr);
+	return j >= 0 && strcmp(schema_attr_value(node, vals, j), a->when_value) == 0;
 }

@@ -9,8 +9,8 @@
  * `show full-configuration`; the store keys values by the path words and
  * attribute names.  Nothing else restates an attribute.
  */
-#ifndef APPSH_SCHEMA_H
-#define APPSH_SCHEMA_H
+#ifndef APPSH_SCHEMA_SCHEMA_H
+#define APPSH_SCHEMA_SCHEMA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,9 +71,6 @@ enum schema_kind {
 	SCHEMA_INFO,	  /* read-only information for `get`: "system status" */
 };
 
-struct cli;
-struct cli_out;
-
 struct schema_node {
 	const char *name;
 	const char *help;
@@ -83,16 +80,10 @@ struct schema_node {
 	const char *key_name, *key_help;	   /* TABLE */
 	unsigned long key_max;			   /* TABLE: longest key in bytes */
 	const char *const *summary;		   /* TABLE: attributes in the `get` summary line */
-	int (*info)(struct cli *cli, struct cli_out *out); /* INFO: prints the block */
-	/* OBJECT/TABLE: a check of a whole entry at commit, for rules that
-	 * span attributes (a key must match its certificate).  NULL when fine,
-	 * else a message. */
-	const char *(*verify)(struct cli *cli, char *const *vals, char *msg, size_t len);
-	/* OBJECT/TABLE: a check of the whole committed state, run inside the
-	 * commit after this node's entries are written (the store shows the
-	 * result): rules across entries and tables ("someone must keep
-	 * Super_User").  NULL when fine, else a message; the commit is undone. */
-	const char *(*commit_check)(struct cli *cli, char *msg, size_t len);
+	/* Rules that span attributes or entries (a key must match its
+	 * certificate, someone must keep Super_User) are not here but in
+	 * the configuration layer (config/rules.c), which runs them at
+	 * commit; INFO blocks are printed by their command (cmds/). */
 	enum schema_area area; /* permission area; SCHEMA_AREA_NONE: the parent's */
 };
 
@@ -139,6 +130,12 @@ const char *schema_type_slot(enum schema_type type);
 
 /* Default value as text ("" when none). */
 const char *schema_default(const struct schema_attr *attr);
+
+/* The value of attribute i in vals (by index; NULL or a NULL entry means
+ * unset): the set value, or the default. */
+const char *schema_attr_value(const struct schema_node *node, char *const *vals, int i);
+/* Whether attribute i exists given the values vals (its when_attr rule). */
+bool schema_attr_visible(const struct schema_node *node, char *const *vals, int i);
 
 /* Looks up enum entry by exact name, or NULL. */
 const struct schema_enum *schema_enum_find(const struct schema_attr *attr, const char *name);

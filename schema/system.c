@@ -4,12 +4,7 @@
  * Attributes are listed alphabetically, as FortiAnalyzer's `get` prints them;
  * that order is also the `show` order and is part of the golden tests.
  */
-#include "schema/schema.h"
-
-extern int cli_info_system_status(struct cli *cli, struct cli_out *out);
-extern const struct schema_node schema_system_admin; /* schema/admin.c */
-extern const char *diag_cert_local_verify(struct cli *cli, char *const *vals, char *msg,
-					  size_t len);
+#include "schema/nodes.h"
 
 /* The TLS floors, shared by global-ssl-protocol and mail ssl-protocol. */
 /* clang-format off */
@@ -252,7 +247,6 @@ static const struct schema_node cert_local = {
 	.key_help = "Certificate name.",
 	.key_max = 35,
 	.summary = cert_summary,
-	.verify = diag_cert_local_verify,
 };
 
 static const struct schema_node cert_ca = {
@@ -281,7 +275,6 @@ static const struct schema_node system_status = {
 	.name = "status",
 	.help = "System status.",
 	.kind = SCHEMA_INFO,
-	.info = cli_info_system_status,
 };
 
 static const struct schema_node *const system_children[] = {

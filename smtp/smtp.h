@@ -12,8 +12,8 @@
  * through the transcript hook (AUTH payloads masked) and every finished
  * stage through the progress hook.
  */
-#ifndef APPSH_SMTP_H
-#define APPSH_SMTP_H
+#ifndef APPSH_SMTP_SMTP_H
+#define APPSH_SMTP_SMTP_H
 
 #include <stdbool.h>
 #include <stddef.h>

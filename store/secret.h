@@ -5,8 +5,8 @@
  * | tag); `show` prints it as `ENC <base64>` and `set x ENC <base64>` takes
  * it back unchanged, so a configuration re-imports exactly under one key.
  */
-#ifndef APPSH_SECRET_H
-#define APPSH_SECRET_H
+#ifndef APPSH_STORE_SECRET_H
+#define APPSH_STORE_SECRET_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* statedir.h - where appsh keeps everything: store, key, history, ... */
-#ifndef APPSH_STATEDIR_H
-#define APPSH_STATEDIR_H
+#ifndef APPSH_STORE_STATEDIR_H
+#define APPSH_STORE_STATEDIR_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* store.c - SQLite config store: open, migrate, entries and values. */
 #include "store/store.h"
-#include "store/admin.h"
+
+#include "store/audit.h"
+#include "store/db.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -101,16 +103,18 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 };
 
 struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[S_COUNT];
-	char err[256];
+	struct db *db;
 };
-
-static int fail(struct store *st, const char *what);
 
 sqlite3 *store_sqlite(struct store *st)
 {
-	return st->db;
+	return db_sqlite(st->db);
+}
+
+static int fail(struct store *st, const char *what)
+{
+	db_fail(st->db, what);
+	return STORE_ERR;
 }
 
 int store_fail(struct store *st, const char *what)
@@ -118,27 +122,15 @@ int store_fail(struct store *st, const char *what)
 	return fail(st, what);
 }
 
-static int fail(struct store *st, const char *what)
-{
-	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
-	return STORE_ERR;
-}
-
 const char *store_errmsg(const struct store *st)
 {
-	return st->err;
+	return db_errmsg(st->db);
 }
 
+/* The statement s, prepared once and reset. */
 static sqlite3_stmt *get(struct store *st, enum stmt s)
 {
-	if (!st->stmt[s] && sqlite3_prepare_v3(st->db, stmt_sql[s], -1, SQLITE_PREPARE_PERSISTENT,
-					       &st->stmt[s], NULL) != SQLITE_OK) {
-		fail(st, "prepare");
-		return NULL;
-	}
-	sqlite3_reset(st->stmt[s]);
-	sqlite3_clear_bindings(st->stmt[s]);
-	return st->stmt[s];
+	return db_stmt(st->db, stmt_sql[s]);
 }
 
 /* Prepared once: an import writes one audit row per attribute. */
@@ -157,108 +149,38 @@ static int run(struct store *st, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
 }
 
-static int exec(struct store *st, const char *sql, const char *what)
+/* A new installation: give it a serial-like identity. */
+static int created(struct db *db, void *arg)
 {
-	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : fail(st, what);
-}
-
-/*
- * journal_mode=WAL takes an exclusive lock and, unlike other statements,
- * answers SQLITE_BUSY at once instead of waiting for the busy timeout:
- * twenty shells creating one store together would fail.  Retry briefly.
- */
-static int enable_wal(struct store *st)
-{
-	for (int tries = 0;; tries++) {
-		int rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return STORE_OK;
-		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries == 5000)
-			return fail(st, "enabling WAL");
-		sqlite3_sleep(2);
-	}
-}
-
-static int migrate(struct store *st)
-{
-	sqlite3_stmt *s;
-	int version = -1;
-
-	if (store_begin(st) != STORE_OK)
-		return STORE_ERR;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			version = sqlite3_column_int(s, 0);
-		sqlite3_finalize(s);
-	}
-	if (version < 0) {
-		store_rollback(st);
-		return fail(st, "reading the schema version");
-	}
-	if (version > STORE_SCHEMA_VERSION) {
-		store_rollback(st);
-		snprintf(st->err, sizeof st->err,
-			 "the store has schema version %d; this appsh knows up to %d", version,
-			 STORE_SCHEMA_VERSION);
-		return STORE_NEWER;
-	}
-	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
-		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if (exec(st, migrations[v], "migrating the store") || exec(st, sql, "migrating")) {
-			store_rollback(st);
-			return STORE_ERR;
-		}
-	}
-	if (version == 0) {
-		/* A new installation: give it a serial-like identity. */
-		unsigned char rnd[6];
-		char serial[32], now[32];
-		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-			memset(rnd, 0, sizeof rnd);
-		snprintf(serial, sizeof serial, "APPSH%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1],
-			 rnd[2], rnd[3], rnd[4], rnd[5]);
-		snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-		if (store_meta_set(st, "serial", serial) || store_meta_set(st, "created", now)) {
-			store_rollback(st);
-			return STORE_ERR;
-		}
-	}
-	return store_commit(st);
+	struct store *st = arg;
+	unsigned char rnd[6];
+	char serial[32], now[32];
+	(void)db;
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		memset(rnd, 0, sizeof rnd);
+	snprintf(serial, sizeof serial, "APPSH%02X%02X%02X%02X%02X%02X", rnd[0], rnd[1], rnd[2],
+		 rnd[3], rnd[4], rnd[5]);
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	return store_meta_set(st, "serial", serial) || store_meta_set(st, "created", now) ? DB_ERR
+											  : DB_OK;
 }
 
 int store_open(const char *path, struct store **out, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof *st);
-	int rc = STORE_ERR;
-
 	*out = NULL;
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERR;
 	}
-	/* One connection per process, used by one thread: no mutexes. */
-	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		store_close(st);
-		return STORE_ERR;
-	}
+	const struct db_schema schema = {"the store", migrations, STORE_SCHEMA_VERSION, created,
+					 st};
 	/* Writers queue for up to 30 s rather than failing with "database is
 	 * locked"; commits are short, so a wait that long means a stuck peer. */
-	sqlite3_busy_timeout(st->db, 30000);
-	/* temp_store: the savepoint journals stay in memory, so nothing is
-	 * written outside the state directory. */
-	if (enable_wal(st) == STORE_OK &&
-	    exec(st, "PRAGMA synchronous = FULL", "setting synchronous") == STORE_OK &&
-	    exec(st, "PRAGMA temp_store = MEMORY", "setting temp_store") == STORE_OK)
-		rc = migrate(st);
-	if (rc != STORE_OK) {
-		snprintf(err, errlen, "%s: %s", path, st->err);
-		store_close(st);
-		return rc;
+	int rc = db_open(path, &schema, 30000, &st->db, err, errlen);
+	if (rc != DB_OK) {
+		free(st);
+		return rc == DB_NEWER ? STORE_NEWER : STORE_ERR;
 	}
 	*out = st;
 	return STORE_OK;
@@ -268,26 +190,23 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(st->stmt[i]);
-	sqlite3_close(st->db);
+	db_close(st->db);
 	free(st);
 }
 
 int store_begin(struct store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE", "starting a transaction");
+	return db_begin(st->db) == DB_OK ? STORE_OK : STORE_ERR;
 }
 
 int store_commit(struct store *st)
 {
-	return exec(st, "COMMIT", "committing");
+	return db_commit(st->db) == DB_OK ? STORE_OK : STORE_ERR;
 }
 
 void store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	db_rollback(st->db);
 }
 
 int store_savepoint(struct store *st)
@@ -302,12 +221,13 @@ int store_release(struct store *st)
 
 void store_rollback_savepoint(struct store *st)
 {
-	sqlite3_exec(st->db, "ROLLBACK TO commit_unit; RELEASE commit_unit", NULL, NULL, NULL);
+	sqlite3_exec(db_sqlite(st->db), "ROLLBACK TO commit_unit; RELEASE commit_unit", NULL, NULL,
+		     NULL);
 }
 
 bool store_in_transaction(const struct store *st)
 {
-	return !sqlite3_get_autocommit(st->db);
+	return db_in_transaction(st->db);
 }
 
 int store_entry_find(struct store *st, const char *path, const char *key, int64_t *id)
@@ -335,7 +255,7 @@ int store_entry_create(struct store *st, const char *path, const char *key, int6
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	if (run(st, s, "creating an entry") != STORE_OK)
 		return STORE_ERR;
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(db_sqlite(st->db));
 	return STORE_OK;
 }
 
@@ -366,7 +286,7 @@ int store_entry_keys(struct store *st, const char *path, store_key_cb cb, void *
 	/* A private statement: callers may look up values while iterating. */
 	sqlite3_stmt *s;
 	int rc;
-	if (sqlite3_prepare_v2(st->db, stmt_sql[S_KEYS], -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db_sqlite(st->db), stmt_sql[S_KEYS], -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "listing entries");
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)

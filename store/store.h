@@ -12,8 +12,8 @@
  * Errors are returned as STORE_E* with a message in store_errmsg(); nothing
  * here prints.
  */
-#ifndef APPSH_STORE_H
-#define APPSH_STORE_H
+#ifndef APPSH_STORE_STORE_H
+#define APPSH_STORE_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag/ping.h"
+#include "net/ping.h"
 
 static void on_event(void *ctx, const struct ping_event *ev)
 {

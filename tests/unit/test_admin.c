@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_admin.c - trusted-host values, audit times, file-transfer requests. */
 #include "cli/login.h"
-#include "diag/session.h"
+#include "cmds/sessions.h"
 #include "schema/admin.h"
 #include "tests/unit/check.h"
 
@@ -23,14 +23,14 @@ int main(void)
 	CHECK(schema_trusthost6("2001:db8::", a6, &len) != 0);
 	CHECK(schema_trusthost6("2001:db8::/129", a6, &len) != 0);
 
-	CHECK(diag_audit_parse_time("2026-11-29", 0) == 1795910400LL);
-	CHECK(diag_audit_parse_time("2026-11-29T01:02:03", 0) == 1795910400LL + 3723);
-	CHECK(diag_audit_parse_time("2026-11-29T01:02", 0) == 1795910400LL + 3720);
-	CHECK(diag_audit_parse_time("30m", 10000) == 10000 - 1800);
-	CHECK(diag_audit_parse_time("2d", 1000000) == 1000000 - 172800);
-	CHECK(diag_audit_parse_time("5x", 1000) == -1);
-	CHECK(diag_audit_parse_time("yesterday", 1000) == -1);
-	CHECK(diag_audit_parse_time("2026-11-29 junk", 1000) == -1);
+	CHECK(cmds_audit_parse_time("2026-11-29", 0) == 1795910400LL);
+	CHECK(cmds_audit_parse_time("2026-11-29T01:02:03", 0) == 1795910400LL + 3723);
+	CHECK(cmds_audit_parse_time("2026-11-29T01:02", 0) == 1795910400LL + 3720);
+	CHECK(cmds_audit_parse_time("30m", 10000) == 10000 - 1800);
+	CHECK(cmds_audit_parse_time("2d", 1000000) == 1000000 - 172800);
+	CHECK(cmds_audit_parse_time("5x", 1000) == -1);
+	CHECK(cmds_audit_parse_time("yesterday", 1000) == -1);
+	CHECK(cmds_audit_parse_time("2026-11-29 junk", 1000) == -1);
 
 	CHECK(cli_login_is_transfer("scp -t /tmp/x"));
 	CHECK(cli_login_is_transfer("/usr/lib/openssh/sftp-server"));

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_debug.c - the debug console (diag/debug.c): levels and switches,
- * what diag_debug_printf writes to stdout (captured through a temporary
+ * what log_debug_printf writes to stdout (captured through a temporary
  * file on fd 1), and the `diagnose debug` commands through the real walker.
  */
 #include "cli/walk.h"
-#include "diag/debug.h"
+#include "cmds/cmds.h"
+#include "log/debug.h"
 #include "tests/unit/check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -43,63 +45,63 @@ static char *captured(void)
 
 static void test_levels(void)
 {
-	diag_debug_reset();
-	CHECK(diag_debug_level("fazmaild") == 0); /* "0 by default" */
-	CHECK(diag_debug_level("nosuchd") == -1);
-	CHECK(diag_debug_set_level("fazmaild", 8) == 0);
-	CHECK(diag_debug_level("fazmaild") == 8);
-	CHECK(diag_debug_set_level("fazmaild", -1) == 0);
-	CHECK(diag_debug_level("fazmaild") == 0);
-	CHECK(diag_debug_set_level("fazmaild", 255) == 0);
-	CHECK(diag_debug_set_level("fazmaild", 256) == -1);
-	CHECK(diag_debug_set_level("fazmaild", -2) == -1);
-	CHECK(diag_debug_set_level("nosuchd", 1) == -1);
-	CHECK(diag_debug_level("fazmaild") == 255); /* refused ones changed nothing */
+	log_debug_reset();
+	CHECK(log_debug_level("fazmaild") == 0); /* "0 by default" */
+	CHECK(log_debug_level("nosuchd") == -1);
+	CHECK(log_debug_set_level("fazmaild", 8) == 0);
+	CHECK(log_debug_level("fazmaild") == 8);
+	CHECK(log_debug_set_level("fazmaild", -1) == 0);
+	CHECK(log_debug_level("fazmaild") == 0);
+	CHECK(log_debug_set_level("fazmaild", 255) == 0);
+	CHECK(log_debug_set_level("fazmaild", 256) == -1);
+	CHECK(log_debug_set_level("fazmaild", -2) == -1);
+	CHECK(log_debug_set_level("nosuchd", 1) == -1);
+	CHECK(log_debug_level("fazmaild") == 255); /* refused ones changed nothing */
 
 	/* Output must be enabled, and the level reached; level 0 prints nothing. */
-	diag_debug_set_level("fazmaild", 8);
-	CHECK(!diag_debug_on("fazmaild", 1));
-	diag_debug_set_enabled(true);
-	CHECK(diag_debug_on("fazmaild", 1));
-	CHECK(diag_debug_on("fazmaild", 8));
-	CHECK(!diag_debug_on("fazmaild", 9));
-	CHECK(!diag_debug_on("fazmaild", 255));
-	CHECK(!diag_debug_on("nosuchd", 1));
-	CHECK(!diag_debug_on(NULL, 1));
-	diag_debug_set_level("fazmaild", 0);
-	CHECK(!diag_debug_on("fazmaild", 0));
-	diag_debug_set_enabled(false);
+	log_debug_set_level("fazmaild", 8);
+	CHECK(!log_debug_on("fazmaild", 1));
+	log_debug_set_enabled(true);
+	CHECK(log_debug_on("fazmaild", 1));
+	CHECK(log_debug_on("fazmaild", 8));
+	CHECK(!log_debug_on("fazmaild", 9));
+	CHECK(!log_debug_on("fazmaild", 255));
+	CHECK(!log_debug_on("nosuchd", 1));
+	CHECK(!log_debug_on(NULL, 1));
+	log_debug_set_level("fazmaild", 0);
+	CHECK(!log_debug_on("fazmaild", 0));
+	log_debug_set_enabled(false);
 
-	diag_debug_set_level("fazmaild", 255);
-	diag_debug_set_enabled(true);
-	diag_debug_set_timestamps(true);
-	diag_debug_reset();
-	CHECK(diag_debug_level("fazmaild") == 0 && !diag_debug_on("fazmaild", 1));
+	log_debug_set_level("fazmaild", 255);
+	log_debug_set_enabled(true);
+	log_debug_set_timestamps(true);
+	log_debug_reset();
+	CHECK(log_debug_level("fazmaild") == 0 && !log_debug_on("fazmaild", 1));
 }
 
 static void test_output(void)
 {
-	diag_debug_reset();
-	diag_debug_set_level("fazmaild", 255);
+	log_debug_reset();
+	log_debug_set_level("fazmaild", 255);
 
 	capture();
-	diag_debug_printf("fazmaild", 1, "disabled: never shown");
+	log_debug_printf("fazmaild", 1, "disabled: never shown");
 	CHECK_STR(captured(), "");
 
-	diag_debug_set_enabled(true);
+	log_debug_set_enabled(true);
 	capture();
-	diag_debug_printf("fazmaild", 255, "<<< %d %s", 250, "OK");
-	diag_debug_printf("fazmaild", 8, "with newline\n");
-	diag_debug_printf("nosuchd", 1, "unknown application");
+	log_debug_printf("fazmaild", 255, "<<< %d %s", 250, "OK");
+	log_debug_printf("fazmaild", 8, "with newline\n");
+	log_debug_printf("nosuchd", 1, "unknown application");
 	CHECK_STR(captured(), "<<< 250 OK\nwith newline\n");
 
 	/* Lines: CRLF ends a line, an empty line is kept, control bytes and
 	 * C1/invalid UTF-8 are escaped, valid UTF-8 passes. */
 	capture();
-	diag_debug_printf("fazmaild", 1, "a\r\nb\n\nc\x1b[2Jd\x7f\te\r");
-	diag_debug_printf("fazmaild", 1, "%s", "");
-	diag_debug_printf("fazmaild", 1, "caf\xc3\xa9 \xc2\x9b \xff \xe2\x82");
-	diag_debug_printf("fazmaild", 1, "nul:%c.", 0);
+	log_debug_printf("fazmaild", 1, "a\r\nb\n\nc\x1b[2Jd\x7f\te\r");
+	log_debug_printf("fazmaild", 1, "%s", "");
+	log_debug_printf("fazmaild", 1, "caf\xc3\xa9 \xc2\x9b \xff \xe2\x82");
+	log_debug_printf("fazmaild", 1, "nul:%c.", 0);
 	CHECK_STR(captured(), "a\nb\n\nc\\x1b[2Jd\\x7f\te\n"
 			      "\n"
 			      "caf\xc3\xa9 \\xc2\\x9b \\xff \\xe2\\x82\n"
@@ -110,7 +112,7 @@ static void test_output(void)
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	capture();
-	diag_debug_printf("fazmaild", 1, "%s|", big);
+	log_debug_printf("fazmaild", 1, "%s|", big);
 	char *got = captured();
 	CHECK(strlen(got) == sizeof big + 1 && got[sizeof big - 1] == '|');
 
@@ -118,11 +120,11 @@ static void test_output(void)
 	char before[32], after[32], want[160];
 	struct tm tm;
 	time_t t;
-	diag_debug_set_timestamps(true);
+	log_debug_set_timestamps(true);
 	t = time(NULL);
 	strftime(before, sizeof before, "%Y-%m-%d %H:%M:%S ", localtime_r(&t, &tm));
 	capture();
-	diag_debug_printf("fazmaild", 1, "one\ntwo");
+	log_debug_printf("fazmaild", 1, "one\ntwo");
 	got = captured();
 	t = time(NULL);
 	strftime(after, sizeof after, "%Y-%m-%d %H:%M:%S ", localtime_r(&t, &tm));
@@ -130,7 +132,7 @@ static void test_output(void)
 	if (strcmp(got, want) != 0)
 		snprintf(want, sizeof want, "%sone\n%stwo\n", after, after);
 	CHECK_STR(got, want);
-	diag_debug_reset();
+	log_debug_reset();
 }
 
 /* Runs one command line through the walker, as the shell does. */
@@ -156,20 +158,26 @@ static int run(struct cli *cli, const char *line)
 static void test_commands(void)
 {
 	FILE *f = tmpfile();
-	struct cli cli = {.mode = CLI_MODE_TOP, .tty_fd = -1};
+	char dir[] = "/tmp/appsh-test-debug-XXXXXX", err[256];
+	struct cli cli;
+	if (!mkdtemp(dir) || cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0) {
+		fprintf(stderr, "test_commands: %s\n", err);
+		exit(2);
+	}
+	cli_out_free(cli.out);
 	cli.out = cli_out_new(f);
 	if (!f || !cli.out) {
 		perror("test_commands");
 		exit(2);
 	}
 
-	diag_debug_reset();
+	log_debug_reset();
 	CHECK(run(&cli, "diagnose debug application fazmaild 8") == 0);
-	CHECK(diag_debug_level("fazmaild") == 8);
+	CHECK(log_debug_level("fazmaild") == 8);
 	CHECK(run(&cli, "diag deb app faz 255") == 0);
-	CHECK(diag_debug_level("fazmaild") == 255);
+	CHECK(log_debug_level("fazmaild") == 255);
 	CHECK(run(&cli, "diagnose debug application fazmaild -1") == 0);
-	CHECK(diag_debug_level("fazmaild") == 0);
+	CHECK(log_debug_level("fazmaild") == 0);
 	CHECK(run(&cli, "diagnose debug application fazmaild 7") == 0);
 
 	/* Refused by the walker: the level stays. */
@@ -182,18 +190,18 @@ static void test_commands(void)
 	CHECK(run(&cli, "diagnose debug application fazmaild x") == -1);
 	CHECK(run(&cli, "diagnose debug application fazmaild") == -1);
 	CHECK(cli.last_code == -160);
-	CHECK(diag_debug_level("fazmaild") == 7);
+	CHECK(log_debug_level("fazmaild") == 7);
 
 	CHECK(run(&cli, "diagnose debug enable") == 0);
-	CHECK(diag_debug_on("fazmaild", 7));
+	CHECK(log_debug_on("fazmaild", 7));
 	CHECK(run(&cli, "diagnose debug timestamp enable") == 0);
 	CHECK(run(&cli, "diagnose debug info") == 0);
 	CHECK(run(&cli, "diagnose debug disable") == 0);
-	CHECK(!diag_debug_on("fazmaild", 1));
+	CHECK(!log_debug_on("fazmaild", 1));
 	CHECK(run(&cli, "diagnose debug timestamp disable") == 0);
 	CHECK(run(&cli, "diagnose debug enable") == 0);
 	CHECK(run(&cli, "diagnose debug reset") == 0);
-	CHECK(!diag_debug_on("fazmaild", 1) && diag_debug_level("fazmaild") == 0);
+	CHECK(!log_debug_on("fazmaild", 1) && log_debug_level("fazmaild") == 0);
 	CHECK(run(&cli, "diagnose debug info") == 0);
 
 	/* The info blocks went through the command output (for `| grep`). */
@@ -224,9 +232,12 @@ static void test_commands(void)
 	CHECK(run(&cli, "diagnose debug info") == -1);
 	CHECK(cli.last_code == -61);
 
-	free(cli.err);
-	cli_out_free(cli.out);
+	cli.mode = CLI_MODE_TOP;
+	cli_session_close(&cli);
 	fclose(f);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0);
 }
 
 int main(void)

@@ -7,8 +7,8 @@
  * tests/dns/run-dns.sh: it runs dns_query against real servers and prints
  * the answer in the fixed format that script reads (see query_main).
  */
-#include "diag/dns.h"
-#include "diag/dns_wire.h"
+#include "net/dns.h"
+#include "net/dns_wire.h"
 #include "tests/unit/check.h"
 
 #include <arpa/inet.h>

@@ -5,7 +5,7 @@
  * form, the interface and direction at verbosity 4-6, the dumps at 2/3,
  * cooked "any" headers, and every cut-short prefix of every packet.
  */
-#include "diag/sniff_decode.h"
+#include "net/sniff_decode.h"
 #include "tests/unit/check.h"
 
 #include <arpa/inet.h>
