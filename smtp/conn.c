@@ -228,9 +228,7 @@ static int on_verify(int ok, X509_STORE_CTX *x)
 	return ok;
 }
 
-/* The version the server picked: supported_versions (TLS 1.3) or the
- * ServerHello's own field. */
-static int server_hello_version(const unsigned char *m, size_t len)
+int smtp_conn_server_hello_version(const unsigned char *m, size_t len)
 {
 	size_t o = 4 + 2 + 32;
 	int v = len >= 6 ? m[4] << 8 | m[5] : 0;
@@ -264,7 +262,7 @@ static void on_message(int write_p, int version, int type, const void *buf, size
 			seen->alert_received = m[1];
 	} else if (type == SSL3_RT_HANDSHAKE && !write_p && len >= 4) {
 		if (m[0] == SSL3_MT_SERVER_HELLO)
-			seen->server_version = server_hello_version(m, len);
+			seen->server_version = smtp_conn_server_hello_version(m, len);
 		else if (m[0] == SSL3_MT_CERTIFICATE_REQUEST)
 			seen->cert_request = true;
 	}

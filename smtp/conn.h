@@ -46,4 +46,10 @@ void smtp_conn_keep_session(struct smtp_conn *c, void **slot);
 
 void smtp_conn_close(struct smtp_conn *c);
 
+/* The version a ServerHello handshake message (its 4-byte header
+ * included, as OpenSSL's message callback gives it) picked: the
+ * supported_versions extension (TLS 1.3) or its legacy field; 0 when the
+ * message is too short to say.  Reads only m[0..len). */
+int smtp_conn_server_hello_version(const unsigned char *m, size_t len);
+
 #endif
