@@ -304,7 +304,7 @@ struct rule {
 	int code_lo, code_hi; /* the reply code in this range (0: any) */
 	const char *words;    /* '|'-separated: one must occur in the reply or detail */
 	factset need, deny;   /* facts that must all hold / must all not hold */
-	int rc;		      /* 0: from the layer */
+	int rc;		      /* 0: from the layer (rc_of) */
 	const char *verdict, *hint;
 };
 
@@ -313,170 +313,166 @@ static const struct rule rules[] = {
 	/* ---- before anything is sent ---- */
 	{"interrupted", NULL, .need = B(F_INTERRUPTED), .rc = 5,
 	 .verdict = "the test was interrupted (Ctrl-C)", .hint = "run the test again"},
-	{"setting-server", "settings", .need = B(F_SET_NO_SERVER), .rc = 1,
+	{"setting-server", "settings", .need = B(F_SET_NO_SERVER),
 	 .verdict = "no server is set in this entry",
 	 .hint = "set server in config system mail to the mail server's name or address"},
-	{"setting-user", "settings", .need = B(F_SET_NO_USER), .rc = 1,
+	{"setting-user", "settings", .need = B(F_SET_NO_USER),
 	 .verdict = "auth is enabled but user is empty",
 	 .hint = "set user (and passwd) in config system mail, or set auth disable"},
-	{"setting-local-cert", "settings", .need = B(F_SET_NO_CERT), .rc = 1,
+	{"setting-local-cert", "settings", .need = B(F_SET_NO_CERT),
 	 .verdict = "auth-type certificate is set but local-cert is empty",
 	 .hint = "set local-cert in config system mail (execute certificate local import first)"},
-	{"setting-certificate", "settings", .need = B(F_SET_CERT_LOAD), .rc = 1,
+	{"setting-certificate", "settings", .need = B(F_SET_CERT_LOAD),
 	 .verdict = "{setting_detail}",
 	 .hint = "import the certificate (execute certificate local import) or fix local-cert "
 		 "in config system mail"},
-	{"setting-entry", "settings", .need = B(F_SET_NO_ENTRY), .rc = 1,
-	 .verdict = "{setting_detail}",
+	{"setting-entry", "settings", .need = B(F_SET_NO_ENTRY), .verdict = "{setting_detail}",
 	 .hint = "configure a mail server: config system mail, edit 1, set server ..."},
 
 	/* ---- DNS: each resolver named ---- */
-	{"dns-none", "DNS", .need = B(F_DNS_NONE), .rc = 3,
+	{"dns-none", "DNS", .need = B(F_DNS_NONE),
 	 .verdict = "no DNS server is configured, so {server} cannot be resolved",
 	 .hint = "set primary (and secondary) in config system dns, or set server in config "
 		 "system mail to the mail server's IP address"},
-	{"dns-nxdomain", "DNS", .need = B(F_DNS_NXDOMAIN), .rc = 3,
+	{"dns-nxdomain", "DNS", .need = B(F_DNS_NXDOMAIN),
 	 .verdict = "{dns_who} says the name {server} does not exist (NXDOMAIN)",
 	 .hint = "check the spelling of server in config system mail"},
-	{"dns-nodata", "DNS", .need = B(F_DNS_NODATA), .rc = 3,
+	{"dns-nodata", "DNS", .need = B(F_DNS_NODATA),
 	 .verdict = "the name {server} exists but has no address (no A or AAAA record, "
 		    "answered by {dns_who})",
 	 .hint = "check server in config system mail: it may name a domain, not its mail server "
 		 "(which is often mail.<domain> or the domain's MX)"},
-	{"dns-servfail", "DNS", .need = B(F_DNS_SERVFAIL), .rc = 3,
+	{"dns-servfail", "DNS", .need = B(F_DNS_SERVFAIL),
 	 .verdict = "the DNS server failed or refused to resolve {server}: {dns_each}",
 	 .hint = "check that the DNS servers in config system dns resolve names for this "
 		 "appliance (recursion allowed for its address), or set other ones"},
-	{"dns-closed", "DNS", .need = B(F_DNS_CLOSED), .deny = B(F_DNS_NET), .rc = 3,
+	{"dns-closed", "DNS", .need = B(F_DNS_CLOSED), .deny = B(F_DNS_NET),
 	 .verdict = "nothing answers DNS at {dns_closed}: port 53 is closed there (ICMP port "
 		    "unreachable); {dns_each}",
 	 .hint = "set primary/secondary in config system dns to a working DNS server; "
 		 "{dns_closed} runs no DNS service"},
-	{"dns-silent", "DNS", .need = B(F_DNS_SILENT), .rc = 3,
+	{"dns-silent", "DNS", .need = B(F_DNS_SILENT),
 	 .verdict = "no DNS server answered: {dns_each} ({timeout})",
 	 .hint = "check that {dns_silent} is up and that DNS (UDP 53) to it is not dropped "
 		 "(execute ping {dns_first}), or set another server in config system dns"},
-	{"dns-unreachable", "DNS", .need = B(F_DNS_NET), .rc = 3,
+	{"dns-unreachable", "DNS", .need = B(F_DNS_NET),
 	 .verdict = "the DNS servers cannot be reached: {dns_each}",
 	 .hint = "check the route to them (execute traceroute {dns_first}) and the DNS "
 		 "servers in config system dns"},
-	{"dns-failed", "DNS", .need = B(F_DNS_FAILED), .rc = 3,
+	{"dns-failed", "DNS", .need = B(F_DNS_FAILED),
 	 .verdict = "{server} could not be resolved: {dns_each}",
 	 .hint = "check the DNS servers in config system dns"},
 
 	/* ---- TCP: the packets first, then the error the socket got ---- */
-	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_RST), .rc = 3,
+	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_RST),
 	 .verdict = "nothing listens on port {port} at {addr}: the connection was refused (RST)",
 	 .hint = "check port in config system mail (25, 465 or 587) and that the mail service "
 		 "runs on {server}"},
-	{"host-down-onlink", "TCP", S(SMTP_CONNECT), .need = B(F_NEIGH_DEAD), .rc = 3,
+	{"host-down-onlink", "TCP", S(SMTP_CONNECT), .need = B(F_NEIGH_DEAD),
 	 .verdict = "{addr} is on this appliance's own subnet but never answered {neigh}: the "
 		    "host is down, or it is not on that link",
 	 .hint = "check that the mail server {addr} is up and cabled to the same network (or "
 		 "that server in config system mail names the right host)"},
-	{"firewall-reject", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_ADMIN), .rc = 3,
+	{"firewall-reject", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_ADMIN),
 	 .verdict = "a firewall at {icmp_from} rejects TCP port {port} to {addr} (ICMP {icmp})",
 	 .hint = "ask the administrator of the firewall at {icmp_from} to allow TCP {port} from "
 		 "this appliance to {addr}; nothing in config system mail will fix this"},
-	{"no-route", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_SELF), .rc = 3,
+	{"no-route", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_SELF),
 	 .verdict = "this appliance itself cannot reach {addr} (ICMP {icmp} from its own "
 		    "address): no route, or no neighbour answers",
 	 .hint = "check this appliance's routing table and default gateway for {addr}"},
-	{"router-no-route", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_NET), .rc = 3,
+	{"router-no-route", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_NET),
 	 .verdict = "the router {icmp_from} has no route to {addr} (ICMP {icmp})",
 	 .hint = "the network to {addr} is missing on the router {icmp_from} or further on "
 		 "(execute traceroute {addr}); or server in config system mail is wrong"},
-	{"host-unreachable", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_HOST), .rc = 3,
+	{"host-unreachable", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_HOST),
 	 .verdict = "the router {icmp_from} cannot reach {addr} (ICMP {icmp}): the host is down "
 		    "or unreachable behind that router",
 	 .hint = "check that the mail server {addr} is up, and the route from {icmp_from} to it "
 		 "(execute traceroute {addr})"},
-	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_PORT), .rc = 3,
+	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_PORT),
 	 .verdict = "{icmp_from} refuses TCP port {port} (ICMP {icmp})",
 	 .hint = "check port in config system mail and that the mail service runs on {server}"},
-	{"routing-loop", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_TTL), .rc = 3,
+	{"routing-loop", "TCP", S(SMTP_CONNECT), .need = B(F_ICMP_TTL),
 	 .verdict = "the packets to {addr} loop or expire on the way (ICMP {icmp} from "
 		    "{icmp_from})",
 	 .hint = "a routing loop between the routers: execute traceroute {addr}"},
-	{"firewall-drop", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT) | B(F_PING_OK), .rc = 3,
+	{"firewall-drop", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT) | B(F_PING_OK),
 	 .verdict = "{syns} SYN to {addr} port {port} went unanswered while the host answers "
 		    "ping: a firewall silently drops TCP {port} (waited {waited}; {timeout})",
 	 .hint = "ask for TCP {port} from this appliance to {addr} to be allowed on the firewalls "
 		 "in between (diagnose sniffer packet any 'port {port}' shows the SYNs)"},
-	{"host-silent", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT), .rc = 3,
+	{"host-silent", "TCP", S(SMTP_CONNECT), .need = B(F_SYN_SILENT),
 	 .verdict = "{syns} SYN to {addr} port {port} and the pings went unanswered: the host is "
 		    "down, or everything to it is dropped (waited {waited}; {timeout})",
 	 .hint = "check that the mail server {addr} is up and the route to it (execute "
 		 "traceroute {addr})"},
-	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_E_REFUSED), .rc = 3,
+	{"port-closed", "TCP", S(SMTP_CONNECT), .need = B(F_E_REFUSED),
 	 .verdict = "nothing listens on port {port} at {addr}: the connection was refused",
 	 .hint = "check port in config system mail (25, 465 or 587) and that the mail service "
 		 "runs on {server}"},
-	{"no-route", "TCP", S(SMTP_CONNECT), .need = B(F_E_NETUNREACH), .deny = B(F_ICMP), .rc = 3,
+	{"no-route", "TCP", S(SMTP_CONNECT), .need = B(F_E_NETUNREACH), .deny = B(F_ICMP),
 	 .verdict = "this appliance has no route to {addr}",
 	 .hint = "check this appliance's routing table and default gateway for {addr}"},
-	{"host-unreachable", "TCP", S(SMTP_CONNECT), .need = B(F_E_HOSTUNREACH), .rc = 3,
+	{"host-unreachable", "TCP", S(SMTP_CONNECT), .need = B(F_E_HOSTUNREACH),
 	 .verdict = "{addr} cannot be reached (no route to host)",
 	 .hint = "check that the mail server is up and the route to it (execute traceroute "
 		 "{addr})"},
-	{"connect-timeout", "TCP", S(SMTP_CONNECT), C(SMTP_E_TIMEOUT), .rc = 3,
+	{"connect-timeout", "TCP", S(SMTP_CONNECT), C(SMTP_E_TIMEOUT),
 	 .verdict = "no answer from {addr} port {port} (waited {waited}; {timeout}){nocapture}",
 	 .hint = "a firewall drops the packets or the route is wrong: execute ping {addr}, "
 		 "execute traceroute {addr}, diagnose sniffer packet any 'port {port}'"},
-	{"connect-failed", "TCP", S(SMTP_CONNECT), .rc = 3, .verdict = "{detail}",
+	{"connect-failed", "TCP", S(SMTP_CONNECT), .verdict = "{detail}",
 	 .hint = "check the route to {addr} (execute traceroute {addr})"},
 
 	/* ---- the greeting ---- */
 	{"implicit-tls", "greeting", S(SMTP_GREETING), C(SMTP_E_TIMEOUT), .need = B(F_IMPLICIT_TLS),
-	 .deny = B(F_GOT_BYTES) | B(F_SEC_SMTPS), .rc = 3,
+	 .deny = B(F_GOT_BYTES) | B(F_SEC_SMTPS),
 	 .verdict = "the server said nothing for {waited}, and a TLS handshake on the same port "
 		    "works: port {port} expects TLS from the first byte (implicit TLS)",
 	 .hint = "set secure-option smtps in config system mail (or use port 587 with "
 		 "secure-option starttls)"},
 	{"implicit-tls", "greeting", S(SMTP_GREETING), C(SMTP_E_PROTOCOL), .words = "speaks TLS",
-	 .rc = 3,
 	 .verdict = "the server answered with TLS where a plain greeting belongs: port {port} "
 		    "expects TLS from the first byte (implicit TLS)",
 	 .hint = "set secure-option smtps in config system mail (or use port 587 with "
 		 "secure-option starttls)"},
 	{"greeting-silent", "greeting", S(SMTP_GREETING), C(SMTP_E_TIMEOUT), .need = B(F_PORT_465),
-	 .deny = B(F_SEC_SMTPS) | B(F_GOT_BYTES), .rc = 3,
+	 .deny = B(F_SEC_SMTPS) | B(F_GOT_BYTES),
 	 .verdict = "the server accepted the connection but said nothing for {waited} ({timeout}); "
 		    "port 465 normally expects TLS from the first byte",
 	 .hint = "set secure-option smtps in config system mail for port 465"},
 	{"greeting-silent", "greeting", S(SMTP_GREETING), C(SMTP_E_TIMEOUT), .deny = B(F_GOT_BYTES),
-	 .rc = 3,
 	 .verdict = "the server accepted the connection but sent no greeting in {waited} "
 		    "({timeout}){probe}",
 	 .hint = "the server (or a proxy in front of it) is overloaded or stuck: check its logs "
 		 "and load; a longer timeout waits longer"},
 	{"server-refuses-client", "greeting", S(SMTP_GREETING), .code_lo = 500, .code_hi = 599,
-	 .rc = 3,
 	 .verdict = "the server refuses this appliance at the greeting ({code}): its address is "
 		    "blocked or not allowed to use this server; no message was refused",
 	 .hint = "ask the mail server's administrator to allow this appliance's address (the "
 		 "server's words above); changing the sender, recipient or password will not "
 		 "help"},
-	{"server-busy", "greeting", S(SMTP_GREETING), .code_lo = 400, .code_hi = 499, .rc = 3,
+	{"server-busy", "greeting", S(SMTP_GREETING), .code_lo = 400, .code_hi = 499,
 	 .verdict = "the server does not accept connections now ({code}, temporary)",
 	 .hint = "try again later; if it lasts, the server is overloaded or limits this "
 		 "appliance's connections: ask its administrator"},
-	{"closed-early", "greeting", S(SMTP_GREETING), C(SMTP_E_CLOSED), .rc = 3,
+	{"closed-early", "greeting", S(SMTP_GREETING), C(SMTP_E_CLOSED),
 	 .verdict = "the server closed the connection before its greeting: it (or a firewall "
 		    "in front of it) drops connections from this appliance",
 	 .hint = "check the server's logs and access rules for this appliance's address"},
 
 	/* ---- a server that stops answering (after the greeting) ---- */
-	{"timeout-after-data", NULL, S(SMTP_BODY), C(SMTP_E_TIMEOUT), .rc = 5,
+	{"timeout-after-data", NULL, S(SMTP_BODY), C(SMTP_E_TIMEOUT),
 	 .verdict = "no answer to the end of the message in {waited} ({timeout}): the server "
 		    "may still deliver it, and a retry may deliver it twice",
 	 .hint = "check the server's load and its content filters (they run before the reply); "
 		 "a longer timeout waits longer"},
-	{"timeout-after-data", NULL, S(SMTP_BODY), C(SMTP_E_CLOSED), .rc = 5,
+	{"timeout-after-data", NULL, S(SMTP_BODY), C(SMTP_E_CLOSED),
 	 .verdict = "the connection closed after the message was sent and before the server "
 		    "answered: the server may still deliver it, and a retry may deliver it twice",
 	 .hint = "check the server's logs for this message"},
-	{"timeout", NULL, .classes = C(SMTP_E_TIMEOUT), .rc = 0,
+	{"timeout", NULL, .classes = C(SMTP_E_TIMEOUT),
 	 .verdict = "the server stopped answering: nothing for {waited} at {stage} ({timeout})",
 	 .hint = "check the server's load and any firewall or proxy in between; a longer "
 		 "timeout waits longer"},
@@ -493,165 +489,160 @@ static const struct rule rules[] = {
 	{"helo-name", "EHLO", .code_lo = 500, .code_hi = 599,
 	 .words = "fully-qualified|fully qualified|FQDN|Helo command rejected|invalid hostname|"
 		  "HELO/EHLO",
-	 .rc = 5,
 	 .verdict = "the server refuses this appliance's EHLO name \"{helo}\": it wants a fully "
 		    "qualified domain name ({code})",
 	 .hint = "set hostname in config system global to this appliance's fully qualified name "
 		 "(such as faz.example.com): EHLO says it"},
 	{"ehlo-refused", "EHLO", S(SMTP_EHLO) | S(SMTP_HELO), .code_lo = 500, .code_hi = 599,
-	 .rc = 5, .verdict = "the server refuses both EHLO and HELO ({code})",
+	 .verdict = "the server refuses both EHLO and HELO ({code})",
 	 .hint = "read the server's words above; often it refuses this appliance's name or "
 		 "address: ask its administrator"},
 
 	/* ---- STARTTLS and the handshake ---- */
 	{"starttls-missing", "TLS", S(SMTP_STARTTLS), C(SMTP_E_MISSING), .need = B(F_PORT_465),
-	 .rc = 5,
 	 .verdict = "the server on port 465 does not offer STARTTLS: it expects TLS from the "
 		    "first byte, but it answered in plain text",
 	 .hint = "check port and secure-option in config system mail (465 goes with smtps)"},
-	{"starttls-missing", "TLS", S(SMTP_STARTTLS), C(SMTP_E_MISSING), .rc = 5,
+	{"starttls-missing", "TLS", S(SMTP_STARTTLS), C(SMTP_E_MISSING),
 	 .verdict = "the server does not offer STARTTLS (it offers: {ehlo_plain}), and "
 		    "secure-option starttls requires TLS",
 	 .hint = "use the server's implicit-TLS port (set port 465 and secure-option smtps) "
 		 "if it has one, or have STARTTLS enabled on the server; secure-option default "
 		 "would send without TLS"},
-	{"starttls-refused", "TLS", S(SMTP_STARTTLS), .code_lo = 400, .code_hi = 599, .rc = 5,
+	{"starttls-refused", "TLS", S(SMTP_STARTTLS), .code_lo = 400, .code_hi = 599,
 	 .verdict = "the server offers STARTTLS but refused it ({code})",
 	 .hint = "the server's TLS is broken or busy: check its logs; try again later"},
-	{"tls-injection", "TLS", .words = "CVE-2011-0411", .rc = 5,
+	{"tls-injection", "TLS", .words = "CVE-2011-0411",
 	 .verdict = "bytes arrived right after the server's STARTTLS reply: something between "
 		    "here and the server injects commands, or the server is broken",
 	 .hint = "do not send mail over this path until it is understood: check the server and "
 		 "any proxy or firewall doing SMTP inspection on the way"},
 	{"tls-plain-port", "TLS", S(SMTP_TLS), C(SMTP_E_TLS),
-	 .need = B(F_TLS_PLAIN_ANSWER) | B(F_SEC_SMTPS), .rc = 5,
+	 .need = B(F_TLS_PLAIN_ANSWER) | B(F_SEC_SMTPS),
 	 .verdict = "the server answered the TLS handshake in plain text: port {port} does not "
 		    "speak TLS from the first byte",
 	 .hint = "set secure-option starttls for port 25 or 587, or set port 465 for smtps"},
 	{"tls-client-cert-required", "TLS", S(SMTP_TLS), .need = B(F_TLS_CERT_REQ),
-	 .deny = B(F_AUTH_CERT) | B(F_VERIFY), .rc = 5,
+	 .deny = B(F_AUTH_CERT) | B(F_VERIFY),
 	 .verdict = "the server demands a client certificate and none is configured "
 		    "({tls_alert})",
 	 .hint = "import the certificate the server expects (execute certificate local import) "
 		 "and set auth enable, auth-type certificate and local-cert in config system "
 		 "mail"},
 	{"tls-client-cert-rejected", "TLS", S(SMTP_TLS),
-	 .need = B(F_AUTH_CERT) | B(F_TLS_CERT_ALERT), .deny = B(F_VERIFY), .rc = 5,
+	 .need = B(F_AUTH_CERT) | B(F_TLS_CERT_ALERT), .deny = B(F_VERIFY),
 	 .verdict = "the server rejected the client certificate \"{local_cert}\" ({tls_alert})",
 	 .hint = "set local-cert to a certificate issued by a CA the server trusts (execute "
 		 "certificate local import), or have the server trust its issuer"},
 	{"tls-client-cert-rejected", "TLS", S(SMTP_TLS), .need = B(F_AUTH_CERT),
-	 .words = "rejected the client certificate", .rc = 5,
+	 .words = "rejected the client certificate",
 	 .verdict = "the server rejected the client certificate \"{local_cert}\" ({tls_alert})",
 	 .hint = "set local-cert to a certificate issued by a CA the server trusts (execute "
 		 "certificate local import), or have the server trust its issuer"},
-	{"tls-version", "TLS", S(SMTP_TLS), .need = B(F_TLS_VERSION), .deny = B(F_VERIFY), .rc = 5,
+	{"tls-version", "TLS", S(SMTP_TLS), .need = B(F_TLS_VERSION), .deny = B(F_VERIFY),
 	 .verdict = "no TLS version in common: this appliance allows {our_versions} (ssl-protocol "
 		    "{ssl_protocol}); the server {server_versions}",
 	 .hint = "{version_hint}"},
-	{"tls-verify-name", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_NAME), .rc = 5,
+	{"tls-verify-name", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_NAME),
 	 .verdict = "the server's certificate is not for \"{checked}\": {cert}",
 	 .hint = "set server in config system mail to a name the certificate holds ({names})"},
-	{"tls-verify-dates", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_DATES), .rc = 5,
+	{"tls-verify-dates", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_DATES),
 	 .verdict = "the server's certificate is {verify} (now is {now}): {cert}",
 	 .hint = "the server's administrator must renew its certificate; if the dates look right, "
 		 "this appliance's clock is wrong"},
-	{"tls-verify-ca", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_SELF), .rc = 5,
+	{"tls-verify-ca", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_SELF),
 	 .verdict = "the server's certificate is self-signed and not trusted here: {cert}",
 	 .hint = "if this is the right server, import its certificate as a trusted CA: execute "
 		 "certificate ca import <name> <file> (the certificate of \"{subject}\")"},
-	{"tls-verify-ca", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_CA), .rc = 5,
+	{"tls-verify-ca", "TLS", S(SMTP_TLS), .need = B(F_VERIFY_CA),
 	 .verdict = "the server's certificate is signed by a CA this appliance does not trust "
 		    "({verify}): {cert}",
 	 .hint = "import the CA \"{top_issuer}\": execute certificate ca import <name> <file>; or "
 		 "have the server send its intermediate certificates"},
-	{"tls-verify", "TLS", S(SMTP_TLS), .need = B(F_VERIFY), .rc = 5,
+	{"tls-verify", "TLS", S(SMTP_TLS), .need = B(F_VERIFY),
 	 .verdict = "the server's certificate failed verification ({verify}): {cert}",
 	 .hint = "have the server's administrator fix its certificate, or import the CA that "
 		 "issued it (execute certificate ca import)"},
 	{"tls-cipher", "TLS", S(SMTP_TLS), .need = B(F_TLS_HS_FAILURE), .deny = B(F_SERVER_HELLO),
-	 .rc = 5,
 	 .verdict = "the server found no cipher (or other handshake parameter) in common with "
 		    "this appliance and said so (handshake_failure); versions are not the problem "
 		    "({our_versions} offered)",
 	 .hint = "the server accepts only ciphers this appliance refuses (old or weak ones): "
 		 "have its administrator enable current ciphers (ECDHE with AES-GCM or "
 		 "ChaCha20); ssl-protocol does not change the ciphers"},
-	{"tls-server-error", "TLS", S(SMTP_TLS), .need = B(F_TLS_SERVER_ERR), .rc = 5,
+	{"tls-server-error", "TLS", S(SMTP_TLS), .need = B(F_TLS_SERVER_ERR),
 	 .verdict = "the server failed during the TLS handshake ({tls_alert}): an error on the "
 		    "server's side",
 	 .hint = "check the mail server's TLS configuration and logs (its certificate and key); "
 		 "nothing on this appliance causes this"},
 	{"tls-server-error", "TLS", S(SMTP_TLS), C(SMTP_E_TLS) | C(SMTP_E_CLOSED),
-	 .deny = B(F_TLS_ALERT) | B(F_SERVER_HELLO), .rc = 5,
+	 .deny = B(F_TLS_ALERT) | B(F_SERVER_HELLO),
 	 .verdict = "the server closed the connection during the TLS handshake without a TLS "
 		    "alert, before choosing a version: a TLS error on the server (its key or "
 		    "certificate), or a server that accepts none of {our_versions}",
 	 .hint = "check the mail server's TLS configuration and logs; if it only speaks an older "
 		 "TLS version, ssl-protocol can allow it"},
-	{"tls-failed", "TLS", S(SMTP_TLS), .rc = 5,
+	{"tls-failed", "TLS", S(SMTP_TLS),
 	 .verdict = "the TLS handshake failed: {detail} ({tls_alert})",
 	 .hint = "check the server's TLS configuration; secure-option and ssl-protocol are in "
 		 "config system mail"},
 
 	/* ---- AUTH: what the server offers first, then our policy ---- */
 	{"auth-after-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_MISSING), .need = B(F_STARTTLS_OFFERED),
-	 .deny = B(F_TLS_UP) | B(F_MECHS_PLAIN), .rc = 6,
+	 .deny = B(F_TLS_UP) | B(F_MECHS_PLAIN),
 	 .verdict = "the server offers AUTH only after STARTTLS, and secure-option {sec} does "
 		    "not use TLS",
 	 .hint = "set secure-option starttls in config system mail"},
 	{"auth-not-offered", "AUTH", S(SMTP_AUTH), C(SMTP_E_MISSING),
-	 .deny = B(F_MECHS_PLAIN) | B(F_MECHS_TLS), .rc = 6,
+	 .deny = B(F_MECHS_PLAIN) | B(F_MECHS_TLS),
 	 .verdict = "the server on port {port} offers no AUTH at all{tls_state} (it offers: "
 		    "{ehlo_last})",
 	 .hint = "this port takes mail without authentication: set auth disable; if the server "
 		 "must authenticate you, use its submission port (587 with starttls, or 465 "
 		 "with smtps)"},
 	{"auth-mechanism", "AUTH", S(SMTP_AUTH), C(SMTP_E_MISSING), .deny = B(F_MECHS_USABLE),
-	 .rc = 6,
 	 .verdict = "the server offers only AUTH {mechs}, none of which appsh supports (it "
 		    "supports PLAIN, LOGIN and CRAM-MD5; NTLM, GSSAPI and XOAUTH2 are not)",
 	 .hint = "have PLAIN or LOGIN enabled for this account on the server (over TLS), or use "
 		 "a relay that offers them; set auth disable if the server relays without it"},
 	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_POLICY), .need = B(F_STARTTLS_OFFERED),
-	 .rc = 6,
 	 .verdict = "the password would go without TLS: secure-option {sec} does not use the "
 		    "STARTTLS the server offers",
 	 .hint = "set secure-option starttls in config system mail"},
-	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_POLICY), .need = B(F_AUTH_CERT), .rc = 6,
+	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_POLICY), .need = B(F_AUTH_CERT),
 	 .verdict = "certificate authentication needs TLS, and the server on port {port} offers "
 		    "no STARTTLS",
 	 .hint = "use the server's TLS port: set port 465 and secure-option smtps (or a port "
 		 "that offers STARTTLS)"},
-	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_POLICY), .rc = 6,
+	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), C(SMTP_E_POLICY),
 	 .verdict = "the server offers AUTH {mechs} only without TLS on port {port} (no "
 		    "STARTTLS): appsh does not send the password in clear",
 	 .hint = "use the server's TLS port (set port 465 and secure-option smtps, or 587 with "
 		 "starttls); only on a trusted network, set secure-option none to send the "
 		 "password without TLS"},
-	{"auth-credentials", "AUTH", S(SMTP_AUTH), .code_lo = 535, .code_hi = 535, .rc = 6,
+	{"auth-credentials", "AUTH", S(SMTP_AUTH), .code_lo = 535, .code_hi = 535,
 	 .verdict = "the server rejected the user name or password of \"{user}\" ({code})",
 	 .hint = "check user and passwd in config system mail (some providers need an app "
 		 "password, or a user name that is the full address)"},
-	{"auth-credentials", "AUTH", S(SMTP_AUTH), .words = "5.7.8", .rc = 6,
+	{"auth-credentials", "AUTH", S(SMTP_AUTH), .words = "5.7.8",
 	 .verdict = "the server rejected the user name or password of \"{user}\" ({code})",
 	 .hint = "check user and passwd in config system mail (some providers need an app "
 		 "password, or a user name that is the full address)"},
-	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), .code_lo = 538, .code_hi = 538, .rc = 6,
+	{"auth-needs-tls", "AUTH", S(SMTP_AUTH), .code_lo = 538, .code_hi = 538,
 	 .verdict = "the server wants the connection encrypted before AUTH ({code})",
 	 .hint = "set secure-option starttls (or smtps on port 465) in config system mail"},
-	{"auth-temporary", "AUTH", S(SMTP_AUTH), .code_lo = 400, .code_hi = 499, .rc = 6,
+	{"auth-temporary", "AUTH", S(SMTP_AUTH), .code_lo = 400, .code_hi = 499,
 	 .verdict = "the server cannot check the credentials now ({code}, temporary)",
 	 .hint = "a temporary error on the server (its authentication backend): try again "
 		 "later"},
-	{"auth-refused", "AUTH", S(SMTP_AUTH), .code_lo = 500, .code_hi = 599, .rc = 6,
+	{"auth-refused", "AUTH", S(SMTP_AUTH), .code_lo = 500, .code_hi = 599,
 	 .verdict = "the server refused AUTH ({code})",
 	 .hint = "read the server's words above; check user and passwd, and that the account "
 		 "may use this mechanism"},
 
 	/* ---- the transaction: what the reply code and words say ---- */
 	{"tls-required", NULL, S_TX, .code_lo = 530, .code_hi = 530, .words = "STARTTLS|TLS",
-	 .deny = B(F_TLS_UP), .rc = 5,
+	 .deny = B(F_TLS_UP),
 	 .verdict = "the server requires TLS before it takes mail ({code}); this is not about "
 		    "the sender or the recipient",
 	 .hint = "{tls_required_hint}"},
@@ -667,54 +658,53 @@ static const struct rule rules[] = {
 		    "about the sender or the recipient",
 	 .hint = "{auth_required_hint}"},
 	{"size", "MAIL FROM", S(SMTP_MAIL), C(SMTP_E_PERM), .code_lo = 0, .code_hi = 0,
-	 .words = "(SIZE)", .rc = 5, .verdict = "{detail}",
+	 .words = "(SIZE)", .verdict = "{detail}",
 	 .hint = "the message is larger than the server accepts (its SIZE limit): send smaller "
 		 "messages, or have the limit raised"},
-	{"size", NULL, S_TX, .code_lo = 552, .code_hi = 552, .rc = 5,
+	{"size", NULL, S_TX, .code_lo = 552, .code_hi = 552,
 	 .verdict = "the server refuses the message's size ({code})",
 	 .hint = "the message is larger than the server accepts: send smaller messages, or have "
 		 "the limit raised"},
-	{"smtputf8", NULL, S_TX, C(SMTP_E_MISSING), .rc = 5, .verdict = "{detail}",
+	{"smtputf8", NULL, S_TX, C(SMTP_E_MISSING), .verdict = "{detail}",
 	 .hint = "use ASCII addresses, or a mail server that supports SMTPUTF8"},
 	{"relay", NULL, S(SMTP_RCPT), .code_lo = 500, .code_hi = 599, .words = "relay|Relaying",
-	 .deny = B(F_AUTH), .rc = 5,
+	 .deny = B(F_AUTH),
 	 .verdict = "the server does not relay for this appliance to {rcpt_domain} ({code})",
 	 .hint = "set auth enable with user and passwd in config system mail (servers relay "
 		 "for authenticated clients), or ask the server's administrator to allow "
 		 "relaying from this appliance's address"},
 	{"relay", NULL, S(SMTP_RCPT), .code_lo = 500, .code_hi = 599, .words = "relay|Relaying",
-	 .rc = 5,
 	 .verdict = "the server does not relay for the account \"{user}\" to {rcpt_domain} "
 		    "({code})",
 	 .hint = "ask the server's administrator to allow this account to relay, or send to "
 		 "an address in the server's own domains"},
-	{"sender", NULL, S(SMTP_MAIL), .code_lo = 500, .code_hi = 599, .rc = 5,
+	{"sender", NULL, S(SMTP_MAIL), .code_lo = 500, .code_hi = 599,
 	 .verdict = "the server refuses the sender address ({code})",
 	 .hint = "use a sender the server accepts: the test's mail-from, and from in config "
 		 "system mail for alerts (often the authenticated user's own address)"},
-	{"recipient", NULL, S(SMTP_RCPT), .code_lo = 500, .code_hi = 599, .rc = 5,
+	{"recipient", NULL, S(SMTP_RCPT), .code_lo = 500, .code_hi = 599,
 	 .verdict = "the server refuses the recipient ({code})",
 	 .hint = "check the recipient address: the server says it cannot take mail for it"},
-	{"content", NULL, S(SMTP_DATA) | S(SMTP_BODY), .code_lo = 500, .code_hi = 599, .rc = 5,
+	{"content", NULL, S(SMTP_DATA) | S(SMTP_BODY), .code_lo = 500, .code_hi = 599,
 	 .verdict = "the server refused the message ({code})",
 	 .hint = "read the server's words above: a content or policy filter refused it"},
-	{"temporary", NULL, S_TX, .code_lo = 400, .code_hi = 499, .rc = 5,
+	{"temporary", NULL, S_TX, .code_lo = 400, .code_hi = 499,
 	 .verdict = "the server refused for now ({code}, temporary)",
 	 .hint = "a later try may work (greylisting and limits pass; fazmaild retries by "
 		 "itself); read the server's words above"},
-	{"closed", NULL, .classes = C(SMTP_E_CLOSED), .rc = 0,
+	{"closed", NULL, .classes = C(SMTP_E_CLOSED),
 	 .verdict = "the server closed the connection at {stage}",
 	 .hint = "check the server's logs, and whether it accepts connections from this "
 		 "appliance"},
-	{"protocol", NULL, .classes = C(SMTP_E_PROTOCOL), .rc = 0,
+	{"protocol", NULL, .classes = C(SMTP_E_PROTOCOL),
 	 .verdict = "the server does not speak SMTP correctly here: {detail}",
 	 .hint = "check port and secure-option in config system mail against the server"},
-	{"input", NULL, .classes = C(SMTP_E_INPUT), .rc = 5, .verdict = "{detail}",
+	{"input", NULL, .classes = C(SMTP_E_INPUT), .verdict = "{detail}",
 	 .hint = "check the addresses given to the test"},
-	{"server-error", NULL, .code_lo = 400, .code_hi = 599, .rc = 0,
+	{"server-error", NULL, .code_lo = 400, .code_hi = 599,
 	 .verdict = "the server refused at {stage} ({code})",
 	 .hint = "read the server's words above"},
-	{"failed", NULL, .rc = 0, .verdict = "{detail}", .hint = "see the message above"},
+	{"failed", NULL, .verdict = "{detail}", .hint = "see the message above"},
 };
 
 /* ---- matching ------------------------------------------------------------- */
