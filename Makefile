@@ -25,7 +25,7 @@ test-build: deps
 	cmake -S . -B $(TEST_BUILD) -DAPPSH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DAPPSH_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_changes
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_changes fuzz_hello
 
 test: test-build
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -35,6 +35,7 @@ fuzz: test-build
 	$(FUZZ_BUILD)/fuzz/fuzz_reply -max_total_time=600 -max_len=16384 fuzz/corpus-reply
 	$(FUZZ_BUILD)/fuzz/fuzz_sniff -max_total_time=600 -max_len=9100 fuzz/corpus-sniff
 	$(FUZZ_BUILD)/fuzz/fuzz_changes -max_total_time=600 fuzz/corpus-changes
+	$(FUZZ_BUILD)/fuzz/fuzz_hello -max_total_time=600 -max_len=4096 fuzz/corpus-hello
 
 bench: build
 	bench/run-all.sh

@@ -2,7 +2,8 @@
 # run-fuzz.sh - runs the libFuzzer targets briefly, each on a copy of its
 # seed corpus: fuzz_cli (tokenizer and walker) for about 20 s, fuzz_reply
 # (SMTP reply parser and EHLO reader), fuzz_sniff (the sniffer's packet
-# decoder) and fuzz_changes (a revision's record) for about 10 s each (`make fuzz` runs
+# decoder) and fuzz_changes (a revision's record) for about 10 s each,
+# fuzz_hello (the TLS diagnosis' ServerHello reader) for about 5 s (`make fuzz` runs
 # fuzz_cli for 10 min).
 #
 # The fuzz build is separate (clang, build-fuzz/, made by `make test-build`);
@@ -88,6 +89,8 @@ run_fuzzer fuzz_reply "$APPSH_SRC/fuzz/corpus-reply" 10 -max_len=16384
 run_fuzzer fuzz_sniff "$APPSH_SRC/fuzz/corpus-sniff" 10 -max_len=9100
 # What a revision changed, as the store holds it.
 run_fuzzer fuzz_changes "$APPSH_SRC/fuzz/corpus-changes" 10
+# A ServerHello with its extensions fits in a few hundred bytes.
+run_fuzzer fuzz_hello "$APPSH_SRC/fuzz/corpus-hello" 5 -max_len=4096
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$RC" -eq 0 ]
