@@ -56,6 +56,8 @@ void cli_session_close(struct cli *cli)
 	if (signalled == cli)
 		signalled = NULL;
 	cli_session_leave(cli);
+	if (cli->cmds_state && cli->hooks && cli->hooks->state_free)
+		cli->hooks->state_free(cli->cmds_state);
 	if (!cli->attached) {
 		config_close(cli->cfg);
 		cli_out_free(cli->out);

@@ -39,7 +39,8 @@ struct cli_hooks {
 	/* A descriptor to poll beside the input, or -1 with *retry_ms the
 	 * time to ask again (-1: never); NULL when there is nothing. */
 	int (*watch_fd)(int *retry_ms);
-	void (*watch_read)(void); /* the descriptor is readable */
+	void (*watch_read)(void);	 /* the descriptor is readable */
+	void (*state_free)(void *state); /* frees cli->cmds_state */
 };
 
 struct cli {
@@ -63,6 +64,7 @@ struct cli {
 	bool login;	  /* started as a login shell (cli/login.c) */
 	bool killed;	  /* the session was killed by another admin */
 	bool attached;	  /* cfg and out belong to the caller (cli_session_attach) */
+	void *cmds_state; /* the commands' own (cmds/state.h), made at first use */
 	/* Set by Ctrl-C (cli/editline.c) or a kill: long commands stop. */
 	volatile sig_atomic_t cancel;
 	/* A restore (cmds/backup.c) reads a backup made on another appliance:

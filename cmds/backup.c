@@ -122,8 +122,8 @@ static void parse_args(const struct cli_args *a, const char *proto, struct where
 		if (at == &cmds_backup_server_arg) {
 			const char *colon = strrchr(v, ':');
 			bool port = colon && strchr(v, ':') == colon;
-			snprintf(w->host, sizeof w->host, "%.*s", port ? (int)(colon - v) : (int)strlen(v),
-				 v);
+			snprintf(w->host, sizeof w->host, "%.*s",
+				 port ? (int)(colon - v) : (int)strlen(v), v);
 			if (port)
 				w->port = atoi(colon + 1);
 		} else if (at == &cmds_backup_path_arg) {
@@ -198,10 +198,11 @@ static const char *check_header(char *text, size_t len, char **body, char *why, 
 	if (!ours)
 		return "it is not an appsh backup (no #config-version=APPSH- header)";
 	if (version > STORE_SCHEMA_VERSION) {
-		snprintf(why, wlen,
-			 "it was made by a newer appsh (configuration version %d; this one reads up "
-			 "to %d)",
-			 version, STORE_SCHEMA_VERSION);
+		snprintf(
+			why, wlen,
+			"it was made by a newer appsh (configuration version %d; this one reads up "
+			"to %d)",
+			version, STORE_SCHEMA_VERSION);
 		return why;
 	}
 	char hex[65];
@@ -218,8 +219,8 @@ static const char *check_header(char *text, size_t len, char **body, char *why, 
 
 static int derive(const char *pass, const unsigned char salt[16], unsigned char key[32])
 {
-	return EVP_PBE_scrypt(pass, strlen(pass), salt, 16, SCRYPT_N, SCRYPT_R, SCRYPT_P,
-			      64u << 20, key, 32) == 1
+	return EVP_PBE_scrypt(pass, strlen(pass), salt, 16, SCRYPT_N, SCRYPT_R, SCRYPT_P, 64u << 20,
+			      key, 32) == 1
 		       ? 0
 		       : -1;
 }
@@ -238,12 +239,13 @@ static int gcm(bool enc, const unsigned char key[32], const unsigned char nonce[
 	       unsigned char tag[16])
 {
 	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	int n = 0, ok = c && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1 &&
-			  EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)aad, (int)strlen(aad)) == 1 &&
-			  EVP_CipherUpdate(c, out, &n, in, (int)len) == 1 &&
-			  (enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1) &&
-			  EVP_CipherFinal_ex(c, out + n, &n) == 1 &&
-			  (!enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
+	int n = 0,
+	    ok = c && EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, nonce, enc) == 1 &&
+		 EVP_CipherUpdate(c, NULL, &n, (const unsigned char *)aad, (int)strlen(aad)) == 1 &&
+		 EVP_CipherUpdate(c, out, &n, in, (int)len) == 1 &&
+		 (enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1) &&
+		 EVP_CipherFinal_ex(c, out + n, &n) == 1 &&
+		 (!enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
 	EVP_CIPHER_CTX_free(c);
 	return ok ? 0 : -1;
 }
@@ -266,13 +268,15 @@ static char *seal(const char *plain, size_t len, const char *crypt, size_t *outl
 	b64(salt, sizeof salt, s64);
 	b64(nonce, sizeof nonce, n64);
 	b64(check, sizeof check, c64);
-	snprintf(header, sizeof header, SEALED_MAGIC " kdf=scrypt n=%d r=%d p=%d salt=%s nonce=%s check=%s\n",
-		 SCRYPT_N, SCRYPT_R, SCRYPT_P, s64, n64, c64);
+	snprintf(header, sizeof header,
+		 SEALED_MAGIC " kdf=scrypt n=%d r=%d p=%d salt=%s nonce=%s check=%s\n", SCRYPT_N,
+		 SCRYPT_R, SCRYPT_P, s64, n64, c64);
 	unsigned char *ct = malloc(len + 16);
 	char *out = NULL, *line = malloc(4 * ((len + 16) / 3 + 3));
 	size_t size = 0;
 	FILE *f = NULL;
-	if (ct && line && gcm(true, key, nonce, header, (const unsigned char *)plain, len, ct, tag) == 0 &&
+	if (ct && line &&
+	    gcm(true, key, nonce, header, (const unsigned char *)plain, len, ct, tag) == 0 &&
 	    (f = open_memstream(&out, &size))) {
 		memcpy(ct + len, tag, 16);
 		fputs(header, f);
@@ -301,8 +305,8 @@ static char *unseal(char *text, size_t len, const char *crypt, size_t *plen, con
 	if (!nl)
 		return NULL;
 	*nl = '\0';
-	if (sscanf(text, SEALED_MAGIC " kdf=scrypt n=%d r=%d p=%d salt=%63s nonce=%63s check=%63s", &n,
-		   &r, &p, salt64, nonce64, check64) != 6 ||
+	if (sscanf(text, SEALED_MAGIC " kdf=scrypt n=%d r=%d p=%d salt=%63s nonce=%63s check=%63s",
+		   &n, &r, &p, salt64, nonce64, check64) != 6 ||
 	    n != SCRYPT_N || r != SCRYPT_R || p != SCRYPT_P)
 		return NULL;
 	char header[256];
@@ -335,13 +339,15 @@ static char *unseal(char *text, size_t len, const char *crypt, size_t *plen, con
 			flat[k++] = *q;
 	char *plain = NULL;
 	*why = "it is damaged: truncated or altered";
-	int rawlen = raw && k % 4 == 0 && k ? EVP_DecodeBlock(raw, (unsigned char *)flat, (int)k) : -1;
+	int rawlen =
+		raw && k % 4 == 0 && k ? EVP_DecodeBlock(raw, (unsigned char *)flat, (int)k) : -1;
 	if (rawlen >= 16) {
 		rawlen -= (k && flat[k - 1] == '=') + (k > 1 && flat[k - 2] == '=');
 		size_t clen = (size_t)rawlen - 16;
 		memcpy(tag, raw + clen, 16);
 		plain = malloc(clen + 1);
-		if (plain && gcm(false, key, nonce, header, raw, clen, (unsigned char *)plain, tag) == 0) {
+		if (plain &&
+		    gcm(false, key, nonce, header, raw, clen, (unsigned char *)plain, tag) == 0) {
 			plain[clen] = '\0';
 			*plen = clen;
 		} else {
@@ -379,7 +385,8 @@ static char *open_secrets(struct cli *cli, char *body, size_t *len, char *why, s
 		char err[200];
 		char *plain = config_secret_decrypt(cli->cfg, enc + 5, err, sizeof err);
 		if (!plain) {
-			snprintf(why, wlen, "a secret of config %s does not decrypt: %s", path, err);
+			snprintf(why, wlen, "a secret of config %s does not decrypt: %s", path,
+				 err);
 			fclose(f);
 			free(out);
 			free(lines);
@@ -493,8 +500,9 @@ static int xfer(struct cli *cli, const struct where *w, bool put, const char *da
 		dup2(in[0], 0);
 		dup2(out[1], 1);
 		dup2(errp[1], 2);
-		char *const argv[] = {"appsh-xfer", put ? "put" : "get", (char *)w->proto,
-				      (char *)w->host, port, (char *)w->user, (char *)w->path, NULL};
+		char *const argv[] = {
+			"appsh-xfer", put ? "put" : "get", (char *)w->proto, (char *)w->host,
+			port,	      (char *)w->user,	   (char *)w->path,  NULL};
 		char *const envp[] = {"PATH=/usr/bin:/bin", NULL};
 		execve(helper, argv, envp);
 		_exit(127);
@@ -536,7 +544,7 @@ static int xfer(struct cli *cli, const struct where *w, bool put, const char *da
 		free(o);
 		char msg[600];
 		snprintf(msg, sizeof msg, "the transfer failed: %s",
-			 big ? "the file is larger than 64 MB"
+			 big	 ? "the file is larger than 64 MB"
 			 : *last ? last
 			 : WIFEXITED(status) && WEXITSTATUS(status) == 127
 				 ? "appsh-xfer could not be run"
@@ -595,7 +603,9 @@ static char *get_file(struct cli *cli, const char *path, size_t *len)
 	if (!data) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "cannot read %s: %s", path,
-			 big ? "larger than 64 MB" : fd < 0 ? strerror(e) : "read error");
+			 big	  ? "larger than 64 MB"
+			 : fd < 0 ? strerror(e)
+				  : "read error");
 		cli_fail(cli, -1, NULL, NULL, msg);
 	}
 	return data;
@@ -661,7 +671,7 @@ static int backup(struct cli *cli, const struct where *w)
 		goto out;
 	}
 	if (strcmp(w->proto, "file") == 0 ? put_file(cli, w->path, text, tlen)
-					   : xfer(cli, w, true, text, tlen, NULL, NULL))
+					  : xfer(cli, w, true, text, tlen, NULL, NULL))
 		goto out;
 	char hex[65];
 	sha256_hex(text, tlen, hex);
@@ -689,7 +699,8 @@ static void skip_secret(void *arg, const char *path, const char *key, const char
 {
 	struct skipped *s = arg;
 	char line[512];
-	int n = *key ? snprintf(line, sizeof line, "  config %s, edit \"%s\": %s\n", path, key, attr)
+	int n = *key ? snprintf(line, sizeof line, "  config %s, edit \"%s\": %s\n", path, key,
+				attr)
 		     : snprintf(line, sizeof line, "  config %s: %s\n", path, attr);
 	char *t = realloc(s->text, s->len + (size_t)n + 1);
 	if (!t)
@@ -758,10 +769,11 @@ static int restore(struct cli *cli, const struct where *w)
 	if (cli->txn)
 		return cli_fail(cli, -1, NULL, NULL, "end or abort the config shell first");
 	if (strcmp(w->proto, "file") == 0 ? !(text = get_file(cli, w->path, &len))
-					   : xfer(cli, w, false, NULL, 0, &text, &len) != 0)
+					  : xfer(cli, w, false, NULL, 0, &text, &len) != 0)
 		return -1;
 	const char *bad;
-	if (len >= sizeof SEALED_MAGIC - 1 && memcmp(text, SEALED_MAGIC, sizeof SEALED_MAGIC - 1) == 0) {
+	if (len >= sizeof SEALED_MAGIC - 1 &&
+	    memcmp(text, SEALED_MAGIC, sizeof SEALED_MAGIC - 1) == 0) {
 		size_t plen = 0;
 		if (!(plain = unseal(text, len, w->crypt, &plen, &bad)))
 			goto refused;
@@ -803,7 +815,7 @@ static int restore(struct cli *cli, const struct where *w)
 			       "carries them):\n%s",
 			       skipped.n, skipped.text);
 	goto out;
-refused: {
+refused : {
 	char msg[1800];
 	snprintf(msg, sizeof msg, "%s is refused: %s; nothing was changed", where, bad);
 	cli_fail(cli, -651, NULL, NULL, msg);

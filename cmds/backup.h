@@ -8,8 +8,8 @@
 struct cli;
 struct cli_args;
 
-extern const struct schema_attr cmds_backup_server_arg, cmds_backup_path_arg,
-	cmds_backup_user_arg, cmds_backup_password_arg, cmds_backup_crypt_arg;
+extern const struct schema_attr cmds_backup_server_arg, cmds_backup_path_arg, cmds_backup_user_arg,
+	cmds_backup_password_arg, cmds_backup_crypt_arg;
 
 int cmds_backup_sftp(struct cli *cli, const struct cli_args *a);
 int cmds_backup_scp(struct cli *cli, const struct cli_args *a);

@@ -17,6 +17,7 @@
 #include "cli/walk.h"
 #include "cmds/cmds.h"
 #include "cmds/maild.h"
+#include "cmds/state.h"
 #include "cmds/status.h"
 #include "config/revision.h"
 
@@ -501,4 +502,5 @@ const struct cli_hooks cmds_hooks = {
 	.grammar = cmds_grammar,
 	.watch_fd = cmds_maild_watch_fd,
 	.watch_read = cmds_maild_watch_read,
+	.state_free = cmds_state_free,
 };

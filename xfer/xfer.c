@@ -32,7 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE (64u << 20) /* a configuration backup is far smaller */
+#define MAX_FILE  (64u << 20) /* a configuration backup is far smaller */
 #define TIMEOUT_S 30
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -132,7 +132,8 @@ static int check_host(ssh_session s, const char *host)
 		break;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		fail("the host key of %s changed (now %s): refusing; if the server was reinstalled, "
+		fail("the host key of %s changed (now %s): refusing; if the server was "
+		     "reinstalled, "
 		     "remove its old key from ~/.ssh/known_hosts",
 		     host, fp ? fp : "?");
 		break;
@@ -142,7 +143,8 @@ static int check_host(ssh_session s, const char *host)
 			fail("cannot record the host key of %s: %s", host, ssh_get_error(s));
 			break;
 		}
-		fprintf(stderr, "appsh-xfer: %s is a new host: its key %s is now in ~/.ssh/known_hosts\n",
+		fprintf(stderr,
+			"appsh-xfer: %s is a new host: its key %s is now in ~/.ssh/known_hosts\n",
 			host, fp ? fp : "?");
 		rc = 0;
 		break;
@@ -289,7 +291,8 @@ static ssh_channel scp_open(ssh_session s, const char *cmd, const char *path)
 	}
 	snprintf(line, sizeof line, "%s %s", cmd, quoted);
 	ssh_channel c = ssh_channel_new(s);
-	if (!c || ssh_channel_open_session(c) != SSH_OK || ssh_channel_request_exec(c, line) != SSH_OK) {
+	if (!c || ssh_channel_open_session(c) != SSH_OK ||
+	    ssh_channel_request_exec(c, line) != SSH_OK) {
 		fail("SCP refused: %s", ssh_get_error(s));
 		if (c)
 			ssh_channel_free(c);
