@@ -38,7 +38,7 @@ test-build: deps
 	cmake -S . -B $(TEST_BUILD) -DAPPSH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DAPPSH_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_tftp
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_changes fuzz_hello fuzz_tftp
 
 test: test-build
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)

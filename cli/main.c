@@ -179,8 +179,8 @@ int main(int argc, char **argv)
 		cli_session_close(&cli);
 		return 1;
 	}
-	if (!login && tty)
-		config_set_origin(cli.cfg, "console", "tty");
+	if (!login && (tty || commands))
+		config_set_origin(cli.cfg, "console", tty ? "tty" : "command");
 	if ((login || tty) && cli_login_register(&cli) != 0) {
 		fprintf(stderr, "appsh: %s\n", config_errmsg(cli.cfg));
 		cli_session_close(&cli);

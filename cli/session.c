@@ -2,6 +2,8 @@
 /* session.c - the shell session: config shell state and error lines. */
 #include "cli/session.h"
 
+#include "config/revision.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -41,14 +43,30 @@ int cli_session_open(struct cli *cli, const struct cli_hooks *hooks, const char 
 	return 0;
 }
 
+void cli_session_attach(struct cli *cli, const struct cli_hooks *hooks, struct config *cfg,
+			struct cli_out *out)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->hooks = hooks;
+	cli->mode = CLI_MODE_TOP;
+	cli->tty_fd = -1;
+	cli->cfg = cfg;
+	cli->out = out;
+	cli->attached = true;
+}
+
 void cli_session_close(struct cli *cli)
 {
 	if (signalled == cli)
 		signalled = NULL;
 	log_clock_forget(cli->cfg);
 	cli_session_leave(cli);
-	config_close(cli->cfg);
-	cli_out_free(cli->out);
+	if (cli->cmds_state && cli->hooks && cli->hooks->state_free)
+		cli->hooks->state_free(cli->cmds_state);
+	if (!cli->attached) {
+		config_close(cli->cfg);
+		cli_out_free(cli->out);
+	}
 	free(cli->err);
 }
 
@@ -158,11 +176,14 @@ int cli_session_enter(struct cli *cli, const struct schema_node *node, const cha
 		cli_session_leave(cli);
 		return cli_fail_store(cli);
 	}
+	config_editing(cli->cfg, path, NULL);
 	return 0;
 }
 
 void cli_session_leave(struct cli *cli)
 {
+	if (cli->txn)
+		config_editing(cli->cfg, NULL, NULL);
 	config_txn_free(cli->txn);
 	cli->txn = NULL;
 	cli->cur = NULL;

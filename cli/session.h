@@ -39,7 +39,8 @@ struct cli_hooks {
 	/* A descriptor to poll beside the input, or -1 with *retry_ms the
 	 * time to ask again (-1: never); NULL when there is nothing. */
 	int (*watch_fd)(int *retry_ms);
-	void (*watch_read)(void); /* the descriptor is readable */
+	void (*watch_read)(void);	 /* the descriptor is readable */
+	void (*state_free)(void *state); /* frees cli->cmds_state */
 };
 
 struct cli {
@@ -62,14 +63,25 @@ struct cli {
 	int tty_fd;	  /* the terminal for --More-- and (y/n), or -1 */
 	bool login;	  /* started as a login shell (cli/login.c) */
 	bool killed;	  /* the session was killed by another admin */
+	bool attached;	  /* cfg and out belong to the caller (cli_session_attach) */
+	void *cmds_state; /* the commands' own (cmds/state.h), made at first use */
 	/* Set by Ctrl-C (cli/editline.c) or a kill: long commands stop. */
 	volatile sig_atomic_t cancel;
+	/* A restore (cmds/backup.c) reads a backup made on another appliance:
+	 * `set <secret> ENC ...` made under its key is reported here and
+	 * skipped, instead of failing the line. */
+	void (*foreign_secret)(void *arg, const char *path, const char *key, const char *attr);
+	void *foreign_arg;
 };
 
 /* Opens the state directory's configuration; fills cli.  0, or -1 with a
  * message in err. */
 int cli_session_open(struct cli *cli, const struct cli_hooks *hooks, const char *statedir,
 		     char *err, size_t errlen);
+/* A session over a configuration that is already open (a scratch one),
+ * printing to out; cli_session_close() leaves cfg open. */
+void cli_session_attach(struct cli *cli, const struct cli_hooks *hooks, struct config *cfg,
+			struct cli_out *out);
 /* Waits until fd has input (or cancel is set), meanwhile serving what the
  * hooks watch. */
 void cli_wait_input(struct cli *cli, int fd);

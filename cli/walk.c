@@ -287,6 +287,8 @@ static void take(struct walk *w, const struct cand *c, const char *tok)
 			a->opt |= CLI_OPT_ENC;
 		break;
 	case CLI_ARG:
+		/* A password argument (backup's) keeps the line out of history. */
+		a->secret = a->secret || n->arg->type == SCHEMA_T_PASSWORD;
 		if (a->argc < (int)(sizeof a->argv / sizeof a->argv[0])) {
 			a->argattr[a->argc] = n->arg;
 			a->argv[a->argc++] = tok;
@@ -338,12 +340,15 @@ static int match_once(struct walk *w, const char *tok, bool first)
 		else if (!w->enc)
 			e = schema_validate(w->a->attr, tok, msg, sizeof msg);
 		/* A secret or a pasted block is never echoed back. */
-		const struct schema_attr *at = slot.node->slot == CLI_VALUE ? w->a->attr : NULL;
+		const struct schema_attr *at = slot.node->slot == CLI_VALUE ? w->a->attr
+					       : slot.node->slot == CLI_ARG ? slot.node->arg
+									    : NULL;
 		const char *shown =
 			at && (at->type == SCHEMA_T_PASSWORD || at->multiline) ? "*" : tok;
 		if (e)
 			return cli_fail(w->cli, e->code, e->parse, shown, msg);
-		if (at && at->ref && !w->enc && *tok && ref_missing(w, at, tok, msg, sizeof msg))
+		if (slot.node->slot == CLI_VALUE && at->ref && !w->enc && *tok &&
+		    ref_missing(w, at, tok, msg, sizeof msg))
 			return cli_fail(w->cli, -3, "value", tok, msg);
 		pick = &slot;
 	}

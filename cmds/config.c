@@ -17,7 +17,9 @@
 #include "cli/walk.h"
 #include "cmds/cmds.h"
 #include "cmds/maild.h"
+#include "cmds/state.h"
 #include "cmds/status.h"
+#include "config/revision.h"
 
 /* ---- reading values for display -------------------------------------- */
 
@@ -260,16 +262,21 @@ static int cmd_edit(struct cli *cli, const struct cli_args *a)
 		return cli_fail_store(cli);
 	cli->cur = e;
 	cli->mode = CLI_MODE_ENTRY;
+	config_editing(cli->cfg, cli->path, a->key);
 	return 0;
 }
 
 static int cmd_set(struct cli *cli, const struct cli_args *a)
 {
 	struct config_error err;
-	if (config_entry_set(cli->txn, cli->cur, a->attr_index, a->value, a->opt & CLI_OPT_ENC,
-			     &err) != 0)
-		return cli_fail_config(cli, &err);
-	return 0;
+	int rc = config_entry_set(cli->txn, cli->cur, a->attr_index, a->value, a->opt & CLI_OPT_ENC,
+				  &err);
+	if (rc == -2 && cli->foreign_secret) {
+		cli->foreign_secret(cli->foreign_arg, cli->path, config_entry_key(cli->cur),
+				    a->attr->name);
+		return 0;
+	}
+	return rc ? cli_fail_config(cli, &err) : 0;
 }
 
 static int cmd_unset(struct cli *cli, const struct cli_args *a)
@@ -495,4 +502,5 @@ const struct cli_hooks cmds_hooks = {
 	.grammar = cmds_grammar,
 	.watch_fd = cmds_maild_watch_fd,
 	.watch_read = cmds_maild_watch_read,
+	.state_free = cmds_state_free,
 };

@@ -8,12 +8,14 @@
  */
 #include "cmds/cmds.h"
 
+#include "cmds/backup.h"
 #include "cmds/certificate.h"
 #include "cmds/debug.h"
 #include "cmds/maild.h"
 #include "cmds/mailtest.h"
 #include "cmds/nslookup.h"
 #include "cmds/ping.h"
+#include "cmds/revision.h"
 #include "cmds/sessions.h"
 #include "cmds/sniffer.h"
 #include "cmds/traceroute.h"
@@ -453,9 +455,109 @@ static const struct cli_node trace_options[] = {
 	{0},
 };
 
+/* ---- execute backup, restore ------------------------------------------------ */
+
+/* {sftp|scp} <server[:port]> <path> <user> <password> [<crptpasswd>], and
+ * file <path> [<crptpasswd>]: one chain per handler. */
+#define XFER_CHAIN(name, fn)                                                                       \
+	static const struct cli_node name##_crypt[] = {                                            \
+		{.slot = CLI_ARG, .arg = &cmds_backup_crypt_arg, .run = fn}, {0}};                 \
+	static const struct cli_node name##_password[] = {{.slot = CLI_ARG,                        \
+							   .arg = &cmds_backup_password_arg,       \
+							   .next = name##_crypt,                   \
+							   .run = fn},                             \
+							  {0}};                                    \
+	static const struct cli_node name##_user[] = {                                             \
+		{.slot = CLI_ARG, .arg = &cmds_backup_user_arg, .next = name##_password}, {0}};    \
+	static const struct cli_node name##_path[] = {                                             \
+		{.slot = CLI_ARG, .arg = &cmds_backup_path_arg, .next = name##_user}, {0}};        \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &cmds_backup_server_arg, .next = name##_path}, {0}}
+#define FILE_CHAIN(name, fn)                                                                       \
+	static const struct cli_node name##_crypt[] = {                                            \
+		{.slot = CLI_ARG, .arg = &cmds_backup_crypt_arg, .run = fn}, {0}};                 \
+	static const struct cli_node name[] = {                                                    \
+		{.slot = CLI_ARG, .arg = &cmds_backup_path_arg, .next = name##_crypt, .run = fn},  \
+		{0}}
+
+XFER_CHAIN(backup_sftp, cmds_backup_sftp);
+XFER_CHAIN(backup_scp, cmds_backup_scp);
+FILE_CHAIN(backup_file, cmds_backup_file);
+XFER_CHAIN(restore_sftp, cmds_restore_sftp);
+XFER_CHAIN(restore_scp, cmds_restore_scp);
+FILE_CHAIN(restore_file, cmds_restore_file);
+
+static const struct cli_node backup_to[] = {
+	{.word = "file",
+	 .help = "A file on this host (the root console only).",
+	 .next = backup_file},
+	{.word = "scp", .help = "Copy to an SSH server with SCP.", .next = backup_scp},
+	{.word = "sftp", .help = "Copy to an SSH server with SFTP.", .next = backup_sftp},
+	{0},
+};
+static const struct cli_node restore_from[] = {
+	{.word = "file",
+	 .help = "A file on this host (the root console only).",
+	 .next = restore_file},
+	{.word = "scp", .help = "Copy from an SSH server with SCP.", .next = restore_scp},
+	{.word = "sftp", .help = "Copy from an SSH server with SFTP.", .next = restore_sftp},
+	{0},
+};
+static const struct cli_node backup[] = {
+	{.word = "all-settings", .help = "Back up all settings to a file.", .next = backup_to},
+	{0},
+};
+static const struct cli_node restore[] = {
+	{.word = "all-settings",
+	 .help = "Replace all settings with a backup's (one revision).",
+	 .next = restore_from},
+	{0},
+};
+
+/* ---- execute revision ---------------------------------------------------- */
+
+/* Free for every profile: what a revision shows or changes is checked
+ * against the areas it touches (config/revision.c). */
+static const struct cli_node revision_count[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_count_arg, .run = cmds_revision_list},
+	{0},
+};
+static const struct cli_node revision_diff_b[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_id2_arg, .run = cmds_revision_diff},
+	{0},
+};
+static const struct cli_node revision_diff_a[] = {
+	{.slot = CLI_ARG,
+	 .arg = &cmds_revision_id_arg,
+	 .next = revision_diff_b,
+	 .run = cmds_revision_diff},
+	{0},
+};
+static const struct cli_node revision_revert_id[] = {
+	{.slot = CLI_ARG, .arg = &cmds_revision_id_arg, .run = cmds_revision_revert},
+	{0},
+};
+static const struct cli_node revision[] = {
+	{.word = "diff",
+	 .help = "Show what changed between two revisions (or since one).",
+	 .next = revision_diff_a},
+	{.word = "list",
+	 .help = "List the configuration revisions, newest first.",
+	 .next = revision_count,
+	 .run = cmds_revision_list},
+	{.word = "revert",
+	 .help = "Make the configuration what it was after a revision (a new revision).",
+	 .next = revision_revert_id},
+	{0},
+};
+
 /* ---- execute ------------------------------------------------------------ */
 
 const struct cli_node cmds_execute[] = {
+	{.word = "backup",
+	 .help = "Back up the configuration.",
+	 .next = backup,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
 	{.word = "certificate",
 	 .help = "Certificate operations.",
 	 .next = certificate,
@@ -485,6 +587,11 @@ const struct cli_node cmds_execute[] = {
 	 .opt = CMDS_PING_OPT_V6,
 	 .next = ping6_options,
 	 .perm = CLI_PERM_DIAG_READ},
+	{.word = "restore",
+	 .help = "Restore the configuration.",
+	 .next = restore,
+	 .perm = CLI_PERM_SYSTEM_WRITE},
+	{.word = "revision", .help = "Configuration revisions.", .next = revision},
 	{.word = "traceroute",
 	 .help = "Show the route to a host (UDP probes).",
 	 .next = trace_host,

@@ -23,12 +23,12 @@
 #include "net/dns.h"
 #include "diag/resolve.h"
 #include "diag/evidence.h"
+#include "diag/gather.h"
 #include "config/mail.h"
 #include "diag/mailsmtp.h"
+#include "diag/verdict.h"
 #include "smtp/message.h"
 #include "smtp/smtp.h"
-
-/* Set by the terminal's SIGINT handler (cli/editline.c). */
 
 const struct schema_attr cmds_mail_server_arg = {
 	.name = "server-name",
@@ -60,10 +60,13 @@ const struct schema_attr cmds_mail_timeout_arg = {
 
 struct test {
 	struct cli *cli;
-	const char *layer;   /* where a failure is reported */
 	struct evidence *ev; /* the capture while connecting, or NULL */
-	size_t attempt;	     /* the address being connected to */
-	char seen[300];	     /* what the packets showed for the last failed attempt */
+	const struct sockaddr_storage *addrs;
+	size_t attempt;		/* the address being connected to */
+	char seen[300];		/* what the packets showed for the last failed attempt */
+	struct diag_evidence e; /* what the classifier gets */
+	char helo[64];
+	char ssl[96]; /* the TLS floor, as shown */
 };
 
 static void say(struct test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -89,37 +92,57 @@ static void say(struct test *t, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* The verdict, the hint, and the command's failure (non-zero exit in
- * scripts).  Codes are the appliance's (spec §8.9): 3 connect, 6 auth. */
-static int verdict(struct test *t, int code, const char *reason, const char *hint)
+/* The classifier's judgement of everything seen (diag/verdict.c), and the
+ * command's failure (non-zero exit in scripts).  Codes are the
+ * appliance's (spec §8.9): 3 connect, 6 auth, 5 the rest. */
+static int verdict(struct test *t, const char *reason)
 {
-	say(t, "Result: FAILED at %s: %s", t->layer, reason);
-	say(t, "Hint: %s", hint);
-	return cli_fail(t->cli, code, NULL, NULL, "the mail server test failed");
+	struct diag_verdict v;
+	t->e.now = time(NULL);
+	diag_verdict_classify(&t->e, &v);
+	say(t, "Result: FAILED at %s: %s", v.layer, reason ? reason : v.verdict);
+	if (reason)
+		say(t, "Verdict: %s [%s]", v.verdict, v.rule);
+	else
+		say(t, "Verdict: [%s]", v.rule);
+	say(t, "Hint: %s", v.hint);
+	return cli_fail(t->cli, v.rc, NULL, NULL, "the mail server test failed");
+}
+
+static int setting_fault(struct test *t, enum diag_setting_fault f, const char *detail)
+{
+	t->e.setting = f;
+	t->e.setting_detail = detail;
+	return verdict(t, NULL);
 }
 
 /* ---- layer 1: the entry ------------------------------------------------ */
 
 /* What in the entry cannot work, or looks like a mistake. */
+/* Every setting a verdict may depend on is on this line. */
 static int check_entry(struct test *t, const struct config_mail *e)
 {
-	say(t, "Settings: server %s, port %u, secure-option %s, auth %s%s%s%s",
-	    *e->server ? e->server : "(null)", e->port, config_mail_security_name(e->sec),
-	    e->auth ? "enable" : "disable", e->auth ? (e->cert ? " (certificate " : " (user ") : "",
-	    e->auth ? (e->cert ? (*e->local_cert ? e->local_cert : "(null)")
-			       : (*e->user ? e->user : "(null)"))
-		    : "",
-	    e->auth ? ")" : "");
+	char tls[128] = "", auth[200];
+	if (e->sec != CONFIG_MAIL_NONE)
+		snprintf(tls, sizeof tls, ", ssl-protocol %s", t->ssl);
+	if (!e->auth)
+		snprintf(auth, sizeof auth, "auth disable");
+	else if (e->cert)
+		snprintf(auth, sizeof auth, "auth enable, auth-type certificate, local-cert %s",
+			 *e->local_cert ? e->local_cert : "(null)");
+	else
+		snprintf(auth, sizeof auth, "auth enable, auth-type password, user %s",
+			 *e->user ? e->user : "(null)");
+	say(t,
+	    "Settings: server %s, port %u, secure-option %s%s, %s, hostname %s, timeout %d s (%s)",
+	    *e->server ? e->server : "(null)", e->port, config_mail_security_name(e->sec), tls,
+	    auth, t->helo, t->e.timeout_ms / 1000, t->e.timeout_from);
 	if (!*e->server)
-		return verdict(t, 1, "no server is set",
-			       "set server in config system mail to the mail server's name or "
-			       "address");
+		return setting_fault(t, DIAG_SET_NO_SERVER, NULL);
 	if (e->auth && !e->cert && !*e->user)
-		return verdict(t, 1, "auth is enabled but user is empty",
-			       "set user (and passwd) in config system mail, or set auth disable");
+		return setting_fault(t, DIAG_SET_NO_USER, NULL);
 	if (e->auth && e->cert && !*e->local_cert)
-		return verdict(t, 1, "certificate authentication without local-cert",
-			       "set local-cert in config system mail");
+		return setting_fault(t, DIAG_SET_NO_CERT, NULL);
 	if (e->sec == CONFIG_MAIL_SMTPS && (e->port == 25 || e->port == 587))
 		say(t,
 		    "Warning: port %u usually speaks plain SMTP with STARTTLS, but "
@@ -138,31 +161,19 @@ static int load_certs(struct test *t, struct config_mail *e)
 {
 	char err[256];
 	if (config_mail_certs(t->cli->cfg, e, err, sizeof err) != 0)
-		return verdict(t, 1, err,
-			       "import the certificate (execute certificate local import) or fix "
-			       "local-cert in config system mail");
+		return setting_fault(t, DIAG_SET_CERT_LOAD, err);
 	return 0;
 }
 
 /* ---- layer 2: DNS ------------------------------------------------------- */
 
-static void server_text(const struct dns_server *s, char *buf, size_t len)
-{
-	const void *ip = s->addr.ss_family == AF_INET6
-				 ? (const void *)&((const struct sockaddr_in6 *)&s->addr)->sin6_addr
-				 : (const void *)&((const struct sockaddr_in *)&s->addr)->sin_addr;
-	inet_ntop(s->addr.ss_family, ip, buf, (socklen_t)len);
-}
-
 static int resolve(struct test *t, const char *host, int timeout_ms, struct sockaddr_storage *addrs,
 		   size_t *naddrs)
 {
 	struct dns_server servers[4];
-	struct dns_answer ans;
+	static struct dns_answer ans, failure;
 	unsigned char ip[16];
-	char who[64];
 
-	t->layer = "DNS";
 	*naddrs = 0;
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&addrs[0];
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&addrs[0];
@@ -182,28 +193,30 @@ static int resolve(struct test *t, const char *host, int timeout_ms, struct sock
 		return 0;
 	}
 	size_t ns = diag_dns_servers(t->cli->cfg, servers, NULL);
-	if (ns == 0)
-		return verdict(t, 3, "no DNS server is configured",
-			       "set primary (and secondary) in config system dns, or use the mail "
-			       "server's IP address");
+	diag_gather_resolvers(&t->e, servers, ns);
+	t->e.dns = &failure;
+	if (ns == 0) {
+		failure.status = DNS_NO_SERVER;
+		t->e.dns_failed = true;
+		return verdict(t, "no DNS server is configured");
+	}
 	enum dns_type types[2] = {DNS_A, DNS_AAAA};
-	enum dns_status first = DNS_OK;
+	bool first = true;
 	for (int k = 0; k < 2; k++) {
 		dns_query(servers, ns, host, types[k], timeout_ms, &ans);
-		if (ans.answered_by >= 0)
-			server_text(&servers[ans.answered_by], who, sizeof who);
-		else
-			snprintf(who, sizeof who, "no server");
+		const char *who =
+			ans.answered_by >= 0 ? t->e.resolver[ans.answered_by] : "no server";
 		if (ans.status == DNS_OK) {
 			for (size_t i = 0; i < ans.n && *naddrs < 8; i++) {
 				addrs[(*naddrs)++] = ans.rec[i].addr;
 				say(t, "DNS: %s has address %s (%s, answered by %s in %u ms)", host,
 				    ans.rec[i].text, k ? "AAAA" : "A", who, ans.elapsed_ms);
 			}
-		} else if (k == 0) {
-			first = ans.status;
-			say(t, "DNS: %s A: %s (%s, %u ms)", host, dns_status_text(ans.status), who,
-			    ans.elapsed_ms);
+		} else if (first) {
+			failure = ans;
+			first = false;
+			say(t, "DNS: %s %s: %s (%s, %u ms)", host, k ? "AAAA" : "A",
+			    dns_status_text(ans.status), who, ans.elapsed_ms);
 		}
 		if (ans.status == DNS_NXDOMAIN || ans.status == DNS_TIMEOUT ||
 		    ans.status == DNS_UNREACHABLE)
@@ -211,65 +224,31 @@ static int resolve(struct test *t, const char *host, int timeout_ms, struct sock
 	}
 	if (*naddrs)
 		return 0;
-	switch (first == DNS_OK ? ans.status : first) {
-	case DNS_NXDOMAIN:
-		return verdict(t, 3, "the server name does not exist (NXDOMAIN)",
-			       "check the spelling of server in config system mail");
-	case DNS_TIMEOUT:
-		return verdict(t, 3, "no DNS server answered",
-			       "check the DNS servers in config system dns and the route to them "
-			       "(execute ping)");
-	case DNS_UNREACHABLE:
-		return verdict(t, 3, "the DNS servers cannot be reached",
-			       "check the DNS servers in config system dns and the routing table");
-	case DNS_SERVFAIL:
-	case DNS_REFUSED:
-		return verdict(t, 3, "the DNS server failed or refused the query",
-			       "check that the DNS servers in config system dns resolve names "
-			       "for this appliance");
-	default:
-		return verdict(t, 3, "the server name has no address",
-			       "check server in config system mail: the name exists but has no "
-			       "A or AAAA record");
-	}
+	t->e.dns_failed = true;
+	char reason[160];
+	snprintf(reason, sizeof reason, "%s: %s", host, dns_status_text(failure.status));
+	return verdict(t, reason);
 }
 
 /* ---- layers 3-8: the SMTP dialogue --------------------------------------- */
 
-static const char *layer_of(enum smtp_stage s)
-{
-	switch (s) {
-	case SMTP_CONNECT:
-		return "TCP";
-	case SMTP_GREETING:
-		return "greeting";
-	case SMTP_EHLO:
-	case SMTP_HELO:
-		return "EHLO";
-	case SMTP_STARTTLS:
-	case SMTP_TLS:
-		return "TLS";
-	case SMTP_AUTH:
-		return "AUTH";
-	default:
-		return "transaction";
-	}
-}
-
 static void on_progress(void *arg, enum smtp_stage stage, const char *info)
 {
 	struct test *t = arg;
-	say(t, "%s: %s",
-	    stage == SMTP_STARTTLS ? "TLS"
-	    : stage >= SMTP_MAIL   ? smtp_stage_name(stage)
-				   : layer_of(stage),
-	    info);
+	say(t, "%s: %s", diag_layer_of(stage), info);
 	if (stage != SMTP_CONNECT)
 		return;
 	/* One progress line per address tried, in order: after a failed
 	 * attempt, what the packets showed about it. */
+	const struct sockaddr_storage *a = &t->addrs[t->attempt];
+	inet_ntop(a->ss_family,
+		  a->ss_family == AF_INET6
+			  ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr
+			  : (const void *)&((const struct sockaddr_in *)a)->sin_addr,
+		  t->e.addr, sizeof t->e.addr);
 	if (t->ev && strncmp(info, "connected to ", 13) != 0) {
 		evidence_describe(t->ev, t->attempt, t->seen, sizeof t->seen);
+		evidence_result(t->ev, t->attempt, &t->e.wire);
 		say(t, "TCP: on the wire: %s", t->seen);
 	}
 	t->attempt++;
@@ -284,81 +263,6 @@ static void on_transcript(void *arg, char dir, bool tls, const char *line)
 static bool on_cancel(void *arg)
 {
 	return ((struct test *)arg)->cli->cancel != 0;
-}
-
-static const char *hint_for(const struct smtp_error *e, const struct config_mail *en)
-{
-	switch (e->cls) {
-	case SMTP_E_CONNECT:
-		if (e->sys_errno == ECONNREFUSED)
-			return "nothing listens on that port: check port in config system mail and "
-			       "that the mail server is running";
-		return "no route to the server: check the routing table and default gateway "
-		       "(execute traceroute)";
-	case SMTP_E_TIMEOUT:
-		if (e->stage == SMTP_CONNECT)
-			return "no answer: a firewall drops the packets or the route is wrong "
-			       "(execute ping, execute traceroute, diagnose sniffer packet)";
-		if (e->stage == SMTP_GREETING)
-			return "the server accepted the connection but said nothing: check "
-			       "secure-option against the port (465 needs smtps) or the server's "
-			       "load";
-		return "the server stopped answering: check its load and any firewall in "
-		       "between";
-	case SMTP_E_CLOSED:
-		return "the server closed the connection: check its logs, and whether it "
-		       "accepts connections from this appliance";
-	case SMTP_E_PROTOCOL:
-		return e->stage == SMTP_GREETING
-			       ? "check secure-option against the port (465 needs smtps; 25 and "
-				 "587 use starttls)"
-			       : "the server does not speak SMTP correctly here; check port and "
-				 "secure-option";
-	case SMTP_E_TLS:
-		if (e->verify)
-			return "the server's certificate is not trusted or not for this name: "
-			       "check server (it must match the certificate) and the CA";
-		if (strstr(e->detail, "mismatch"))
-			return "check secure-option against the port (465 needs smtps; 25 and 587 "
-			       "use starttls)";
-		if (strstr(e->detail, "client certificate"))
-			return "the server wants another client certificate: check local-cert";
-		return "the server and this appliance share no TLS version or cipher: check "
-		       "ssl-protocol in config system mail";
-	case SMTP_E_MISSING:
-		if (e->stage == SMTP_AUTH)
-			return "the server offers no usable AUTH here: check the port (587 usually "
-			       "offers AUTH, 25 often does not) or set auth disable";
-		if (e->stage == SMTP_MAIL)
-			return "use ASCII addresses, or a mail server that supports SMTPUTF8";
-		return "the server does not offer STARTTLS: use secure-option smtps (port "
-		       "465), or none if the network is trusted";
-	case SMTP_E_POLICY:
-		return "set secure-option starttls or smtps so the password is encrypted";
-	case SMTP_E_TEMP:
-		return "the server refused for now (a temporary error): try again later, and "
-		       "read the server's words above";
-	case SMTP_E_PERM:
-		if (e->stage == SMTP_AUTH)
-			return en->user && *en->user
-				       ? "check user and passwd in config system mail (some "
-					 "providers "
-					 "need an app password)"
-				       : "check user and passwd in config system mail";
-		if (e->stage == SMTP_MAIL && e->code == 0)
-			return "the message is larger than the server accepts (its SIZE limit)";
-		if (e->stage == SMTP_MAIL)
-			return "the server refuses the sender: use an address it accepts as "
-			       "mail-from (and in from)";
-		if (e->stage == SMTP_RCPT)
-			return "the server refuses the recipient: relaying may need AUTH, or the "
-			       "address is wrong";
-		return "the server refused the message: read its words above";
-	case SMTP_E_INPUT:
-		return "check the addresses given to the test";
-	default:
-		return "see the message above";
-	}
 }
 
 static int dialogue(struct test *t, const struct config_mail *e, const char *id,
@@ -376,11 +280,11 @@ static int dialogue(struct test *t, const struct config_mail *e, const char *id,
 	diag_mail_smtp(e, &cfg);
 	struct smtp_session *s;
 	struct smtp_error err;
-	char host[64], final[512], *msg;
+	char final[512], *msg;
 	size_t len;
 
-	config_hostname(t->cli->cfg, host, sizeof host);
-	cfg.helo_name = host;
+	cfg.helo_name = t->helo;
+	t->addrs = addrs;
 	for (int i = 0; i < SMTP_STAGES; i++)
 		cfg.timeout_ms[i] = timeout_ms;
 	/* Watch the packets while connecting; without the privilege to
@@ -401,8 +305,9 @@ static int dialogue(struct test *t, const struct config_mail *e, const char *id,
 	msg = smtp_message_build(from, &to, 1, "appsh mail server test",
 				 "This is a test message sent by `diagnose test connection "
 				 "mailserver`.\n",
-				 time(NULL), host, &len, err.detail, sizeof err.detail);
+				 time(NULL), t->helo, &len, err.detail, sizeof err.detail);
 	if (!msg) {
+		memset(&err, 0, sizeof err);
 		err.cls = SMTP_E_INPUT;
 		err.stage = SMTP_MAIL;
 		smtp_close(s);
@@ -416,26 +321,34 @@ static int dialogue(struct test *t, const struct config_mail *e, const char *id,
 	say(t, "Result: OK (mail server \"%s\" accepted the message)", id);
 	return 0;
 failed:
-	t->layer = err.stage >= SMTP_MAIL ? smtp_stage_name(err.stage) : layer_of(err.stage);
+	t->e.err = &err;
 	if (err.cls == SMTP_E_SYSTEM && err.sys_errno == EINTR) {
 		say(t, "%s", ""); /* after the terminal's ^C */
-		return verdict(t, 5, "interrupted", "run the test again");
+		return verdict(t, "interrupted");
 	}
+	/* A server silent where its greeting belongs: does it want TLS first? */
+	cfg.progress = NULL;
+	cfg.transcript = NULL;
+	t->e.implicit_tls = diag_gather_implicit_tls(&cfg, &err, timeout_ms);
+	t->e.tls_best = diag_gather_tls_best(&cfg, &err, timeout_ms);
+	if (t->e.tls_best)
+		say(t, "TLS: a second handshake allowing TLS 1.0 and later got %s",
+		    diag_tls_version_name(t->e.tls_best));
+	if (t->e.implicit_tls >= 0)
+		say(t, "greeting: a TLS handshake on port %u %s", e->port,
+		    t->e.implicit_tls ? "works: the port speaks TLS from the first byte"
+				      : "fails too");
 	char reason[sizeof err.detail + sizeof t->seen + 4];
 	if (err.stage == SMTP_CONNECT && *t->seen)
 		snprintf(reason, sizeof reason, "%s; %s", err.detail, t->seen);
 	else
 		snprintf(reason, sizeof reason, "%s", err.detail);
-	return verdict(t,
-		       err.stage == SMTP_AUTH	    ? 6
-		       : err.stage <= SMTP_GREETING ? 3
-						    : 5,
-		       reason, hint_for(&err, e));
+	return verdict(t, reason);
 }
 
 int cmds_mailserver_test(struct cli *cli, const struct cli_args *a)
 {
-	struct test t = {cli, "settings"};
+	struct test t = {.cli = cli};
 	struct config_mail e;
 	struct sockaddr_storage addrs[8];
 	size_t naddrs;
@@ -443,6 +356,10 @@ int cmds_mailserver_test(struct cli *cli, const struct cli_args *a)
 
 	cli->cancel = 0;
 	rc = config_mail_load(cli->cfg, a->argv[0], &e);
+	config_hostname(cli->cfg, t.helo, sizeof t.helo);
+	diag_gather_settings(&t.e, &e, t.helo, t.ssl, sizeof t.ssl);
+	t.e.timeout_ms = timeout_ms;
+	t.e.timeout_from = a->argc > 3 ? "the test's <timeout> argument" : "the test's default";
 	if (rc == 0) {
 		char msg[200];
 		snprintf(msg, sizeof msg,

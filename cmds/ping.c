@@ -14,23 +14,18 @@
 #include "cli/output.h"
 #include "cli/session.h"
 #include "cli/walk.h"
+#include "cmds/state.h"
 #include "cmds/target.h"
 #include "net/ping.h"
 #include "net/probe.h"
 
 /* ---- printer and commands ------------------------------------------------ */
 
-/* ping-options [0] and ping6-options [1], for the rest of the shell. */
-static struct ping_opts opts[2];
-static bool opts_ready[2];
-
-static struct ping_opts *cur_opts(bool v6)
+/* ping-options [0] and ping6-options [1], for the rest of the session. */
+static struct ping_opts *cur_opts(struct cli *cli, bool v6)
 {
-	if (!opts_ready[v6]) {
-		ping_opts_default(&opts[v6]);
-		opts_ready[v6] = true;
-	}
-	return &opts[v6];
+	struct cmds_state *s = cmds_state(cli);
+	return s ? &s->ping[v6] : NULL;
 }
 
 static void print_event(void *ctx, const struct ping_event *ev)
@@ -79,7 +74,9 @@ static int do_ping(struct cli *cli, const struct cli_args *a, int family)
 		return -1;
 	char ip[INET6_ADDRSTRLEN];
 	probe_addr_text((struct sockaddr *)&dst, ip, sizeof ip);
-	const struct ping_opts *o = cur_opts(family == AF_INET6);
+	const struct ping_opts *o = cur_opts(cli, family == AF_INET6);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	cli->cancel = 0;
 	cmds_say(cli, "PING %s (%s): %u data bytes\n", host, ip, o->data_size);
 	struct ping_stats st;
@@ -237,7 +234,9 @@ int cmds_ping_set_option(struct cli *cli, const struct cli_args *a)
 {
 	const struct schema_attr *at = a->argattr[0];
 	const char *v = a->argv[0];
-	struct ping_opts *o = cur_opts(a->opt & CMDS_PING_OPT_V6);
+	struct ping_opts *o = cur_opts(cli, a->opt & CMDS_PING_OPT_V6);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 
 	(void)cli;
 	if (at == &cmds_ping_opt_data_size) {
@@ -271,7 +270,9 @@ int cmds_ping_set_option(struct cli *cli, const struct cli_args *a)
 int cmds_ping_view_settings(struct cli *cli, const struct cli_args *a)
 {
 	bool v6 = a->opt & CMDS_PING_OPT_V6;
-	const struct ping_opts *o = cur_opts(v6);
+	const struct ping_opts *o = cur_opts(cli, v6);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	char timeout[24], interval[24], pattern[40] = "";
 	probe_seconds_text(timeout, sizeof timeout, o->timeout_ms);
 	probe_seconds_text(interval, sizeof interval, o->interval_ms);
@@ -300,6 +301,8 @@ int cmds_ping_view_settings(struct cli *cli, const struct cli_args *a)
 int cmds_ping_reset(struct cli *cli, const struct cli_args *a)
 {
 	(void)cli;
-	ping_opts_default(cur_opts(a->opt & CMDS_PING_OPT_V6));
+	if (!cur_opts(cli, a->opt & CMDS_PING_OPT_V6))
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
+	ping_opts_default(cur_opts(cli, a->opt & CMDS_PING_OPT_V6));
 	return 0;
 }

@@ -34,6 +34,7 @@
 #include "cli/session.h"
 #include "cli/walk.h"
 #include "cmds/ping.h"
+#include "cmds/state.h"
 #include "cmds/target.h"
 #include "net/ping.h"
 #include "net/probe.h"
@@ -339,16 +340,11 @@ out:
 
 /* ---- printer and commands ------------------------------------------------ */
 
-static struct trace_opts opts; /* traceroute-options, for the rest of the shell */
-static bool opts_ready;
-
-static struct trace_opts *cur_opts(void)
+/* traceroute-options, for the rest of the session. */
+static struct trace_opts *cur_opts(struct cli *cli)
 {
-	if (!opts_ready) {
-		trace_opts_default(&opts);
-		opts_ready = true;
-	}
-	return &opts;
+	struct cmds_state *s = cmds_state(cli);
+	return s ? &s->trace : NULL;
 }
 
 /* " 1  10.0.0.1  0.423 ms  0.391 ms !N  *": the address again only when it
@@ -385,7 +381,9 @@ static int do_trace(struct cli *cli, const struct cli_args *a, int family)
 		return -1;
 	char ip[46];
 	probe_addr_text((struct sockaddr *)&dst, ip, sizeof ip);
-	const struct trace_opts *o = cur_opts();
+	const struct trace_opts *o = cur_opts(cli);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	cli->cancel = 0;
 	cmds_say(cli,
 		 "traceroute to %s (%s), %u hops max, %u probe packets per hop, %u byte packets\n",
@@ -451,7 +449,9 @@ int cmds_trace_set_option(struct cli *cli, const struct cli_args *a)
 {
 	const struct schema_attr *at = a->argattr[0];
 	const char *v = a->argv[0];
-	struct trace_opts *o = cur_opts();
+	struct trace_opts *o = cur_opts(cli);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 
 	(void)cli;
 	if (at == &cmds_trace_opt_max_hops)
@@ -468,7 +468,9 @@ int cmds_trace_set_option(struct cli *cli, const struct cli_args *a)
 int cmds_trace_view_settings(struct cli *cli, const struct cli_args *a)
 {
 	(void)a;
-	const struct trace_opts *o = cur_opts();
+	const struct trace_opts *o = cur_opts(cli);
+	if (!o)
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
 	char timeout[24];
 	probe_seconds_text(timeout, sizeof timeout, o->wait_ms);
 	cli_out_printf(cli->out,
@@ -485,6 +487,8 @@ int cmds_trace_reset(struct cli *cli, const struct cli_args *a)
 {
 	(void)cli;
 	(void)a;
-	trace_opts_default(cur_opts());
+	if (!cur_opts(cli))
+		return cli_fail(cli, -4, NULL, NULL, "out of memory");
+	trace_opts_default(cur_opts(cli));
 	return 0;
 }

@@ -42,6 +42,7 @@ int config_open(const char *statedir, struct config **out, char *err, size_t err
 	snprintf(cfg->statedir, sizeof cfg->statedir, "%s", statedir);
 	config_become_all(cfg);
 	config_set_origin(cfg, "console", "script");
+	cfg->record = -1;
 	snprintf(path, sizeof path, "%s/config.db", statedir);
 	/* In a group-shared directory the store must be group-writable, and
 	 * SQLite gives its -wal and -shm files the database's mode: make the
@@ -73,9 +74,37 @@ void config_close(struct config *cfg)
 	if (store_in_transaction(cfg->st))
 		store_commit(cfg->st);
 	config_audit_done(cfg, false);
+	config_changes_free(&cfg->changes);
 	store_close(cfg->st);
-	secret_key_free(cfg->key);
+	if (!cfg->key_borrowed)
+		secret_key_free(cfg->key);
 	free(cfg);
+}
+
+int config_scratch_open(struct config *parent, struct config **out, char *err, size_t errlen)
+{
+	struct config *cfg = calloc(1, sizeof *cfg);
+	*out = NULL;
+	if (!cfg) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(cfg->statedir, sizeof cfg->statedir, "%s", parent->statedir);
+	config_become_all(cfg);
+	config_set_origin(cfg, "scratch", "scratch");
+	cfg->key = parent->key;
+	cfg->key_borrowed = true;
+	if (store_open(":memory:", &cfg->st, err, errlen) != STORE_OK) {
+		free(cfg);
+		return -1;
+	}
+	if (store_clear(cfg->st) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(cfg->st));
+		config_close(cfg);
+		return -1;
+	}
+	*out = cfg;
+	return 0;
 }
 
 const char *config_statedir(const struct config *cfg)
@@ -105,7 +134,8 @@ bool config_pending(const struct config *cfg)
 
 int config_flush(struct config *cfg, struct config_error *err)
 {
-	if (!store_in_transaction(cfg->st) || store_commit(cfg->st) == STORE_OK)
+	/* A group stays one transaction until config_group_end(). */
+	if (cfg->grouped || !store_in_transaction(cfg->st) || store_commit(cfg->st) == STORE_OK)
 		return 0;
 	config_fail(err, -1, NULL, NULL,
 		    "saving to the store failed: %s; the changes since the last save are lost",

@@ -41,6 +41,13 @@ int config_fail(struct config_error *err, int code, const char *parse, const cha
  * key.  0, or -1 with a message in err. */
 int config_open(const char *statedir, struct config **out, char *err, size_t errlen);
 void config_close(struct config *cfg);
+/*
+ * A scratch configuration: an empty store in memory, under the parent's
+ * secret key, acting as the built-in admin.  For reading a configuration
+ * text (a backup) with the real parser and rules before it replaces
+ * anything.  Close it with config_close().  0, or -1 with err.
+ */
+int config_scratch_open(struct config *parent, struct config **out, char *err, size_t errlen);
 const char *config_statedir(const struct config *cfg);
 /* The store's last error message, for a failure reported as STORE_ERR. */
 const char *config_errmsg(const struct config *cfg);

@@ -199,6 +199,10 @@ int config_entry_set(struct config_txn *t, struct config_entry *e, int i, const 
 			plain ? schema_validate(at, plain, msg, sizeof msg) : NULL;
 		bool empty = plain && !*plain;
 		secret_free(plain);
+		if (!plain && !bad) {
+			config_fail(err, -651, "value", "ENC", "%s", msg);
+			return -2; /* made under another key: a restore may skip it */
+		}
 		if (!plain || bad)
 			return config_fail(err, bad ? bad->code : -651, "value", "ENC", "%s", msg);
 		if (!empty && !(v = strdup(value)))
@@ -206,6 +210,18 @@ int config_entry_set(struct config_txn *t, struct config_entry *e, int i, const 
 	} else if (*value && !(v = secret_encrypt(t->cfg->key, value, msg, sizeof msg))) {
 		return config_fail(err, -1, NULL, NULL, "%s", msg);
 	}
+	free(e->val[i]);
+	e->val[i] = v;
+	return 0;
+}
+
+int config_entry_stored(struct config_txn *t, struct config_entry *e, int i, const char *stored,
+			struct config_error *err)
+{
+	char *v = stored ? strdup(stored) : NULL;
+	(void)t;
+	if (stored && !v)
+		return config_fail(err, -4, NULL, NULL, "out of memory");
 	free(e->val[i]);
 	e->val[i] = v;
 	return 0;
@@ -461,6 +477,38 @@ static void audit_changes(struct config_txn *t, const struct config_entry *e, ch
 	config_audit(t->cfg, "commit", "%s: %s", name, what + 2);
 }
 
+/* Adds what writing e did to the revision being made: the values before
+ * (now) and after of each attribute it changed; every stored value of an
+ * entry created or deleted. */
+static void record_change(struct config_txn *t, const struct config_entry *e, char **now,
+			  bool existed, int64_t row_id)
+{
+	const struct schema_node *node = t->node;
+	size_t n = schema_attr_count(node), k = 0;
+	if (t->cfg->record == 0)
+		return; /* create-revision is disabled */
+	struct config_change_attr *a = calloc(n ? n : 1, sizeof *a);
+	if (!a) {
+		t->cfg->changes.failed = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *old = existed ? now[i] : NULL, *new = e->exists ? e->val[i] : NULL;
+		bool touched = !e->exists || !existed || !same(e->val[i], e->base[i]);
+		if (touched && !same(old, new))
+			a[k++] = (struct config_change_attr){node->attrs[i].name, old, new};
+	}
+	bool renamed = existed && e->exists && strcmp(row(e), e->key) != 0;
+	if (k || renamed || existed != e->exists) {
+		const char *key = e->exists ? e->key : row(e);
+		/* from is only written when it differs (a rename). */
+		struct config_change ch = {
+			t->path, key, renamed ? row(e) : NULL, existed, e->exists, row_id, k, a};
+		config_changes_add(&t->cfg->changes, &ch);
+	}
+	free(a);
+}
+
 /* Writes one staged entry.  0; -1 with msg (a refusal) or with msg empty
  * (the store failed). */
 static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, size_t len)
@@ -482,7 +530,7 @@ static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, 
 	if (found == 1 && (!e->exists || renamed)) {
 		struct config_error err;
 		if (config_check_unused(cfg, t->path, row(e), &err) != 0) {
-			snprintf(msg, len, "%.1000s", err.detail); /* msg is 1024 bytes */
+			snprintf(msg, len, "%.500s", err.detail);
 			goto out;
 		}
 	}
@@ -491,6 +539,7 @@ static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, 
 		if (found == 1 && rc == 0) {
 			entry_name(t, row(e), name, sizeof name);
 			config_audit(cfg, "commit", "%s: deleted", name);
+			record_change(t, e, now, true, id);
 		}
 		goto out;
 	}
@@ -517,6 +566,8 @@ static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, 
 		changes = !same(e->val[i], e->base[i]);
 	if (!changes) {
 		rc = 0;
+		if (renamed)
+			record_change(t, e, now, true, id);
 		goto out;
 	}
 	if (found != 1 && store_entry_create(cfg->st, t->path, e->key, &id) != STORE_OK)
@@ -525,8 +576,10 @@ static int write_entry(struct config_txn *t, struct config_entry *e, char *msg, 
 	for (size_t i = 0; i < n && rc == 0; i++)
 		if (!same(e->val[i], e->base[i]) && !same(e->val[i], now[i]))
 			rc = store_value_set(cfg->st, id, node->attrs[i].name, e->val[i]);
-	if (rc == 0)
+	if (rc == 0) {
 		audit_changes(t, e, now, found != 1 && node->kind == SCHEMA_TABLE);
+		record_change(t, e, now, found == 1, id);
+	}
 out:
 	config_values_free(node, now);
 	return rc;
@@ -537,9 +590,9 @@ int config_txn_commit(struct config_txn *t, const char *comment, struct config_e
 	struct config *cfg = t->cfg;
 	bool began = false;
 	char msg[1024] = "";
+	size_t mark = cfg->changes.len;
 	int rc = 0;
 
-	(void)comment; /* kept with the revision (config/revision.c) */
 	if (!t->cand)
 		return 0;
 	/* The front end offers no command that changes what the profile may
@@ -551,16 +604,24 @@ int config_txn_commit(struct config_txn *t, const char *comment, struct config_e
 		if (store_begin(cfg->st) != STORE_OK)
 			goto store_error;
 		began = true;
+		cfg->record = -1; /* read again inside this transaction */
 	}
 	if (store_savepoint(cfg->st) != STORE_OK)
 		goto store_error;
 	cfg->committing = true;
 	for (struct config_entry *e = t->cand; e && rc == 0; e = e->next)
 		rc = write_entry(t, e, msg, sizeof msg);
-	if (rc == 0 && config_rule_commit(cfg, t->path, msg, sizeof msg) != NULL)
+	if (rc == 0 && (cfg->grouped ? config_group_touch(cfg, t->path)
+				     : config_rule_commit(cfg, t->path, msg, sizeof msg) != NULL))
+		rc = -1;
+	/* The revision goes into the same transaction as what it records;
+	 * a group records one for all its commits when it ends. */
+	if (rc == 0 && !cfg->grouped && config_revision_record(cfg, NULL, comment) != STORE_OK)
 		rc = -1;
 	cfg->committing = false;
 	if (rc != 0) {
+		cfg->changes.len = mark;
+		cfg->changes.failed = false;
 		config_audit_done(cfg, false);
 		store_rollback_savepoint(cfg->st);
 		if (began)
@@ -588,6 +649,7 @@ int config_txn_commit(struct config_txn *t, const char *comment, struct config_e
 	return 0;
 store_error:
 	cfg->committing = false;
+	cfg->changes.len = mark;
 	config_audit_done(cfg, false);
 	if (began && store_in_transaction(cfg->st) && !cfg->batch)
 		store_rollback(cfg->st);

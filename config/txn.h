@@ -52,10 +52,17 @@ char *const *config_entry_values(const struct config_entry *e);
  * Stages attribute i of e.  value NULL (or the default) unsets it.  A
  * secret is encrypted here; with encrypted=true the value is already a
  * ciphertext (`set passwd ENC ...`, as `show` prints it) and must decrypt
- * under this appliance's key.  0, or -1 with err.
+ * under this appliance's key.  0, or -1 with err; -2 (err set) when the
+ * ciphertext does not decrypt under this appliance's key.
  */
 int config_entry_set(struct config_txn *t, struct config_entry *e, int i, const char *value,
 		     bool encrypted, struct config_error *err);
+
+/* Stages the stored form of attribute i as it is (a secret's ciphertext
+ * included), unchecked: for values that come from the store itself (a
+ * revert).  stored NULL unsets it.  0, or -1 with err. */
+int config_entry_stored(struct config_txn *t, struct config_entry *e, int i, const char *stored,
+			struct config_error *err);
 
 /* 1 when key exists in this transaction's view of the table, 0 when not,
  * <0 store error. */

@@ -53,6 +53,13 @@ static int literal(const char *host, int family, struct sockaddr_storage *out)
 size_t diag_resolve(struct config *cfg, const char *host, int family, int timeout_ms,
 		    struct sockaddr_storage *out, size_t max, char *why, size_t whylen)
 {
+	return diag_resolve_dns(cfg, host, family, timeout_ms, out, max, why, whylen, NULL);
+}
+
+size_t diag_resolve_dns(struct config *cfg, const char *host, int family, int timeout_ms,
+			struct sockaddr_storage *out, size_t max, char *why, size_t whylen,
+			struct dns_answer *failed)
+{
 	struct dns_server servers[4];
 	size_t n = 0;
 
@@ -64,6 +71,10 @@ size_t diag_resolve(struct config *cfg, const char *host, int family, int timeou
 		return 0;
 	}
 	size_t ns = diag_dns_servers(cfg, servers, NULL);
+	if (failed) {
+		memset(failed, 0, sizeof *failed);
+		failed->status = DNS_NO_SERVER;
+	}
 	if (ns == 0) {
 		snprintf(why, whylen, "no DNS server is configured (config system dns)");
 		return 0;
@@ -84,6 +95,8 @@ size_t diag_resolve(struct config *cfg, const char *host, int family, int timeou
 			snprintf(why, whylen, "%s",
 				 ans->status == DNS_OK ? "no address in the answer"
 						       : dns_status_text(ans->status));
+		if (n == 0 && k == 0 && failed)
+			*failed = *ans; /* the first failure is the one reported */
 		/* Another question would only repeat the same failure. */
 		if (ans->status == DNS_NXDOMAIN || ans->status == DNS_TIMEOUT ||
 		    ans->status == DNS_UNREACHABLE)

@@ -34,4 +34,10 @@ void diag_dns_server_text(const struct dns_server *s, char *buf, size_t len);
 size_t diag_resolve(struct config *cfg, const char *host, int family, int timeout_ms,
 		    struct sockaddr_storage *out, size_t max, char *why, size_t whylen);
 
+/* The same, and when no address came of it, the failed answer (with what
+ * each server said: dns_answer.tried) in *failed, for the diagnosis. */
+size_t diag_resolve_dns(struct config *cfg, const char *host, int family, int timeout_ms,
+			struct sockaddr_storage *out, size_t max, char *why, size_t whylen,
+			struct dns_answer *failed);
+
 #endif

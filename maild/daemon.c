@@ -198,7 +198,7 @@ static void sendmail_loop(struct md *d, struct mq *q, struct config *cfg, struct
 						"sendmail_loop:%d: total pending tasks: %d.",
 						__LINE__, s.queued);
 			}
-			char why[600];
+			char why[2048]; /* the error, its verdict and hint */
 			enum md_outcome rc = md_deliver(link, cfg, &m, why, sizeof why);
 			/* Cut short by a restart: the message stays as it was. */
 			if (!(rc == MD_TEMP && atomic_load(&d->stopping)))

@@ -10,15 +10,26 @@
 #include <string.h>
 
 #include "config/mail.h"
+#include "diag/gather.h"
 #include "diag/mailsmtp.h"
 #include "diag/resolve.h"
+#include "diag/verdict.h"
 #include "log/debug.h"
 #include "smtp/smtp.h"
 
 #define DNS_TIMEOUT_MS	 5000
 #define STAGE_TIMEOUT_MS 30000 /* per SMTP stage: a daemon must not wait 10 minutes */
-#define MAX_ADDRS	 8
-#define MAX_RCPTS	 100
+
+/* The deadline per SMTP stage: 30 s, or APPSH_MAILD_STAGE_TIMEOUT seconds
+ * (the tests' short one). */
+static int stage_timeout_ms(void)
+{
+	const char *e = getenv("APPSH_MAILD_STAGE_TIMEOUT");
+	int s = e ? atoi(e) : 0;
+	return s > 0 && s <= 3600 ? s * 1000 : STAGE_TIMEOUT_MS;
+}
+#define MAX_ADDRS 8
+#define MAX_RCPTS 100
 
 struct md_link {
 	struct smtp_session *s; /* NULL when closed */
@@ -27,6 +38,7 @@ struct md_link {
 	struct smtp_config sc;
 	struct sockaddr_storage addrs[MAX_ADDRS];
 	char helo[64];
+	char ssl[96];	   /* the TLS floor as the diagnosis shows it */
 	void *tls_session; /* resumed by the next connection to the same server */
 	time_t opened, used;
 	int count;    /* messages sent on s */
@@ -98,6 +110,37 @@ static void fingerprint(const char *id, const struct config_mail *c, unsigned ch
 	EVP_MD_CTX_free(md);
 }
 
+/* ---- the diagnosis: the same classifier as the mail server test ------ */
+
+/* The evidence of a failure with this link's settings. */
+static void evidence_of(struct md_link *l, struct diag_evidence *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	diag_gather_settings(ev, &l->cfg, l->helo, l->ssl, sizeof l->ssl);
+	ev->timeout_ms = stage_timeout_ms();
+	ev->timeout_from = "fazmaild's timeout per SMTP stage";
+	ev->now = time(NULL);
+}
+
+/* Appends the verdict and the hint to why, so that the queue (test 3),
+ * the debug output and syslog all carry them; returns the rule's name. */
+static const char *explain(const struct diag_evidence *ev, char *why, size_t whylen)
+{
+	struct diag_verdict v;
+	size_t n = strlen(why);
+	diag_verdict_classify(ev, &v);
+	snprintf(why + n, whylen - n, "; verdict: %s [%s]; hint: %s", v.verdict, v.rule, v.hint);
+	return v.rule;
+}
+
+static void setting_fault(enum diag_setting_fault f, char *why, size_t whylen)
+{
+	char detail[512];
+	snprintf(detail, sizeof detail, "%s", why);
+	struct diag_evidence ev = {.setting = f, .setting_detail = detail, .implicit_tls = -1};
+	explain(&ev, why, whylen);
+}
+
 /* ---- the SMTP session --------------------------------------------------- */
 
 static void on_transcript(void *arg, char dir, bool tls, const char *line)
@@ -141,8 +184,17 @@ static void say_error(const struct smtp_error *e, char *why, size_t whylen)
  * no server can take, is final.  A 5xx before that (greeting, EHLO, AUTH:
  * a wrong password) is about the server or our settings, which an operator
  * can fix: retried, as Postfix does. */
-static enum md_outcome classify(const struct smtp_error *e)
+static enum md_outcome classify(const struct smtp_error *e, const char *rule)
 {
+	/* Refusals an operator fixes in the settings (AUTH or TLS required,
+	 * the EHLO name, the appliance's address) say nothing against the
+	 * message: retried like a wrong password, so no alert is lost while
+	 * the settings are put right. */
+	static const char *const settings[] = {"auth-required", "tls-required", "helo-name",
+					       "client-rdns"};
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (!strcmp(rule, settings[i]))
+			return MD_TEMP;
 	bool message = e->stage >= SMTP_MAIL && e->stage <= SMTP_BODY;
 	return message && (e->cls == SMTP_E_PERM || e->cls == SMTP_E_INPUT) ? MD_PERM : MD_TEMP;
 }
@@ -154,20 +206,30 @@ static enum md_outcome link_open(struct md_link *l, struct config *cfg, const ch
 {
 	struct smtp_error err;
 	char dns[300];
+	struct diag_evidence ev;
+	static struct dns_answer failed; /* big: not on the stack */
+	struct dns_server servers[4];
 
 	l->cfg = *c;
 	memset(c, 0, sizeof *c);
 	memcpy(l->key, key, sizeof l->key);
-	size_t naddrs = diag_resolve(cfg, l->cfg.server, AF_UNSPEC, DNS_TIMEOUT_MS, l->addrs,
-				     MAX_ADDRS, dns, sizeof dns);
+	config_hostname(cfg, l->helo, sizeof l->helo);
+	size_t naddrs = diag_resolve_dns(cfg, l->cfg.server, AF_UNSPEC, DNS_TIMEOUT_MS, l->addrs,
+					 MAX_ADDRS, dns, sizeof dns, &failed);
 	if (naddrs == 0) {
 		snprintf(why, whylen, "DNS: %s: %s", l->cfg.server, dns);
+		evidence_of(l, &ev);
+		diag_gather_resolvers(&ev, servers, diag_dns_servers(cfg, servers, NULL));
+		ev.timeout_ms = DNS_TIMEOUT_MS;
+		ev.timeout_from = "fazmaild's timeout per DNS server";
+		ev.dns = &failed;
+		ev.dns_failed = true;
+		explain(&ev, why, whylen);
 		config_mail_free(&l->cfg);
 		return MD_TEMP;
 	}
 	memset(&l->sc, 0, sizeof l->sc);
 	diag_mail_smtp(&l->cfg, &l->sc);
-	config_hostname(cfg, l->helo, sizeof l->helo);
 	l->sc.addrs = l->addrs;
 	l->sc.naddrs = naddrs;
 	l->sc.helo_name = l->helo;
@@ -177,14 +239,21 @@ static enum md_outcome link_open(struct md_link *l, struct config *cfg, const ch
 	l->sc.cancelled = link_cancelled;
 	l->sc.hook_arg = l;
 	for (int i = 0; i < SMTP_STAGES; i++)
-		l->sc.timeout_ms[i] = STAGE_TIMEOUT_MS;
+		l->sc.timeout_ms[i] = stage_timeout_ms();
 	log_debug_printf("fazmaild", 8, "%s: connecting to mail server \"%s\" (%s port %u)",
 			 __func__, id, l->cfg.server, l->cfg.port);
 	if (smtp_open(&l->sc, &l->s, &err) != 0) {
 		l->s = NULL;
 		say_error(&err, why, whylen);
+		evidence_of(l, &ev);
+		ev.err = &err;
+		diag_dns_server_text(&(struct dns_server){.addr = l->addrs[naddrs - 1]}, ev.addr,
+				     sizeof ev.addr);
+		ev.implicit_tls = diag_gather_implicit_tls(&l->sc, &err, stage_timeout_ms());
+		ev.tls_best = diag_gather_tls_best(&l->sc, &err, stage_timeout_ms());
+		const char *rule = explain(&ev, why, whylen);
 		config_mail_free(&l->cfg);
-		return classify(&err);
+		return classify(&err, rule);
 	}
 	const struct smtp_info *info = smtp_session_info(l->s);
 	if (info->tls)
@@ -220,6 +289,7 @@ enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct m
 		config_mail_first(cfg, id, sizeof id);
 	if (!*id) {
 		snprintf(why, whylen, "no mail server is configured (config system mail)");
+		setting_fault(DIAG_SET_NO_ENTRY, why, whylen);
 		return MD_TEMP;
 	}
 	int found = config_mail_load(cfg, id, &c);
@@ -233,10 +303,12 @@ enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct m
 	}
 	if (!*c.server) {
 		snprintf(why, whylen, "mail server \"%s\" has no server set", id);
+		setting_fault(DIAG_SET_NO_SERVER, why, whylen);
 		config_mail_free(&c);
 		return MD_TEMP;
 	}
 	if (config_mail_certs(cfg, &c, why, whylen) != 0) {
+		setting_fault(DIAG_SET_CERT_LOAD, why, whylen);
 		config_mail_free(&c);
 		return MD_TEMP;
 	}
@@ -290,9 +362,16 @@ enum md_outcome md_deliver(struct md_link *l, struct config *cfg, const struct m
 		return MD_SENT;
 	}
 	say_error(&err, why, whylen);
+	struct diag_evidence ev;
+	const char *addr = smtp_session_info(l->s)->address;
+	evidence_of(l, &ev);
+	ev.err = &err;
+	snprintf(ev.addr, sizeof ev.addr, "%.*s", (int)strcspn(addr + (*addr == '['), "]:"),
+		 addr + (*addr == '['));
+	const char *rule = explain(&ev, why, whylen);
 	/* 421 or a dropped connection: this one is done for. */
 	if (err.code == 421 || err.cls == SMTP_E_CLOSED || err.cls == SMTP_E_TIMEOUT ||
 	    err.cls == SMTP_E_PROTOCOL || err.cls == SMTP_E_SYSTEM)
 		link_close(l);
-	return classify(&err);
+	return classify(&err, rule);
 }

@@ -395,8 +395,13 @@ enum dns_status dns_query(const struct dns_server *servers, size_t n, const char
 	ans->status = DNS_TIMEOUT;
 	for (size_t i = 0; i < n; i++) {
 		enum dns_status st;
-		a->deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+		int64_t t0 = now_ms();
+		a->deadline = t0 + (timeout_ms > 0 ? timeout_ms : 0);
 		st = ask_server(&servers[i], a);
+		if (ans->ntried < sizeof ans->tried / sizeof ans->tried[0])
+			ans->tried[ans->ntried++] =
+				(struct dns_try){st, st == DNS_UNREACHABLE ? a->sys_errno : 0,
+						 (unsigned)(now_ms() - t0)};
 		if (st == DNS_OK || st == DNS_NXDOMAIN || st == DNS_NODATA) {
 			ans->status = st;
 			ans->answered_by = (int)i;

@@ -38,7 +38,15 @@ struct dns_answer {
 	int answered_by;     /* index into the server list, or -1 */
 	unsigned elapsed_ms; /* from the first query to the answer (or the give-up) */
 	int sys_errno;	     /* for DNS_UNREACHABLE */
-	size_t n;	     /* records */
+	/* What each server asked said, in order (servers past an answer
+	 * were not asked): the diagnosis names the resolver at fault. */
+	size_t ntried;
+	struct dns_try {
+		enum dns_status status; /* DNS_UNREACHABLE with ECONNREFUSED: port 53 closed */
+		int sys_errno;
+		unsigned ms;
+	} tried[8];
+	size_t n; /* records */
 	struct dns_record {
 		enum dns_type type;
 		uint32_t ttl;

@@ -150,6 +150,19 @@ static const struct schema_enum timezones[] = {
 	{0},
 };
 
+static const struct schema_enum enable_disable[] = {
+	{"disable", "Disable."},
+	{"enable", "Enable."},
+	{0},
+};
+
+static const struct schema_enum revision_auto_delete[] = {
+	{"by-days", "Delete revisions older than revision-max-days."},
+	{"by-revisions", "Keep the newest revision-max-revisions revisions."},
+	{"disable", "Keep every revision."},
+	{0},
+};
+
 const char *schema_timezone_zone(const char *value)
 {
 	for (const struct schema_enum *e = timezones; value && e->name; e++)
@@ -170,6 +183,12 @@ static const struct schema_attr global_attrs[] = {
 	 .type = SCHEMA_T_ENUM,
 	 .enums = console_output,
 	 .def = "standard"},
+	/* FortiManager's name: whether commits record revisions. */
+	{.name = "create-revision",
+	 .help = "Record a configuration revision at every commit.",
+	 .type = SCHEMA_T_ENUM,
+	 .enums = enable_disable,
+	 .def = "enable"},
 	{.name = "global-ssl-protocol",
 	 .help = "set the lowest SSL protocol version for all SSL connections.",
 	 .type = SCHEMA_T_ENUM,
@@ -181,6 +200,29 @@ static const struct schema_attr global_attrs[] = {
 	 .max = 35,
 	 .def = "appsh",
 	 .check = schema_check_hostname},
+	/* FortiManager's adom-rev-auto-delete family, for the one
+	 * configuration appsh has (config/revision.c). */
+	{.name = "revision-auto-delete",
+	 .help = "Delete old configuration revisions automatically.",
+	 .type = SCHEMA_T_ENUM,
+	 .enums = revision_auto_delete,
+	 .def = "by-revisions"},
+	{.name = "revision-max-days",
+	 .help = "Keep the revisions of this many days (the newest is always kept).",
+	 .type = SCHEMA_T_UINT,
+	 .min = 1,
+	 .max = 3650,
+	 .def = "365",
+	 .when_attr = "revision-auto-delete",
+	 .when_value = "by-days"},
+	{.name = "revision-max-revisions",
+	 .help = "Keep this many of the newest revisions.",
+	 .type = SCHEMA_T_UINT,
+	 .min = 1,
+	 .max = 1000000,
+	 .def = "20000",
+	 .when_attr = "revision-auto-delete",
+	 .when_value = "by-revisions"},
 	{.name = "timezone",
 	 .help = "Time zone.",
 	 .type = SCHEMA_T_ENUM,

@@ -6,7 +6,7 @@
 # corpus kept in the tree (fuzz/corpus*), ready to commit.  A crash stops
 # the campaign with the input in build-fuzz/artifacts/.
 #
-# usage: scripts/fuzz-campaign.sh [TARGET...]   (default: all four)
+# usage: scripts/fuzz-campaign.sh [TARGET...]   (default: all)
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 FUZZ=${FUZZ_BUILD:-$SRC/build-fuzz}/fuzz
@@ -14,13 +14,15 @@ RUNS=${FUZZ_RUNS:-10000000}
 JOBS=${JOBS:-1}
 ART=${FUZZ_BUILD:-$SRC/build-fuzz}/artifacts
 mkdir -p "$ART"
-[ $# -gt 0 ] || set -- fuzz_cli fuzz_reply fuzz_sniff fuzz_tftp
+[ $# -gt 0 ] || set -- fuzz_cli fuzz_reply fuzz_sniff fuzz_tftp fuzz_changes fuzz_hello
 for t in "$@"; do
 	case $t in
 	fuzz_cli) corpus=corpus opts= ;;
 	fuzz_reply) corpus=corpus-reply opts=-max_len=16384 ;;
 	fuzz_sniff) corpus=corpus-sniff opts=-max_len=9100 ;;
 	fuzz_tftp) corpus=corpus-tftp opts=-max_len=600 ;;
+	fuzz_changes) corpus=corpus-changes opts= ;;
+	fuzz_hello) corpus=corpus-hello opts=-max_len=4096 ;;
 	*) echo "fuzz-campaign: unknown target $t" >&2; exit 2 ;;
 	esac
 	W=$(mktemp -d)

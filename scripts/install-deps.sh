@@ -3,15 +3,15 @@
 # there yet.  Quiet and quick when everything is present.
 set -e
 # build: compilers, libraries, formatter; tests: the real peers they start
-# (aiosmtpd, dnsmasq, OpenSSL's CLI for the test PKI, nftables and iproute2
+# (aiosmtpd, Postfix with Cyrus SASL, dnsmasq, OpenSSL's CLI for the test PKI, nftables and iproute2
 # for namespaces) and the terminal driver; bench: hyperfine, GNU time;
 # packaging: mandoc (man page lint), debhelper and lintian (the .deb),
 # tftpd-hpa (the TFTP server certificates are imported from); stress-ng
 # for make test-stress.
-need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqlite3-dev
+need="cmake make gcc clang pkg-config libedit-dev libssl-dev libpcap-dev libsqlite3-dev libssh-dev
       libclang-rt-14-dev clang-format
       sqlite3 tmux expect python3 python3-aiosmtpd openssl swaks libnet-ssleay-perl
-      libauthen-sasl-perl postfix dnsmasq-base nftables
+      libauthen-sasl-perl postfix sasl2-bin libsasl2-modules dnsmasq-base nftables
       iproute2 iputils-ping util-linux tcpdump
       openssh-server openssh-client
       hyperfine time stress-ng

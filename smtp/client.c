@@ -36,8 +36,12 @@ struct smtp_session {
 	size_t outlen, outcap;
 	struct smtp_ehlo ehlo;
 	struct smtp_info info;
-	bool secret; /* AUTH exchange: mask what the transcript sees */
-	bool usable; /* the dialogue is in a state where QUIT makes sense */
+	bool secret;	       /* AUTH exchange: mask what the transcript sees */
+	bool usable;	       /* the dialogue is in a state where QUIT makes sense */
+	struct smtp_seen seen; /* what the diagnosis of a failure needs */
+	long long stage_start; /* ms: when the current stage began */
+	int stage_timeout;     /* ms: its deadline */
+	size_t stage_bytes;    /* bytes received in the current stage */
 };
 
 static const char *const stage_names[SMTP_STAGES] = {
@@ -66,7 +70,20 @@ static void enter(struct smtp_session *s, enum smtp_stage stage)
 {
 	int t = s->cfg->timeout_ms[stage] ? s->cfg->timeout_ms[stage] : default_timeout_ms[stage];
 	s->stage = stage;
-	s->c.deadline = smtp_now_ms() + t;
+	s->stage_start = smtp_now_ms();
+	s->stage_timeout = t;
+	s->stage_bytes = 0;
+	s->c.deadline = s->stage_start + t;
+}
+
+/* Stamps a failure with where it happened and what the session knew. */
+static void stamp(struct smtp_session *s, struct smtp_error *err)
+{
+	err->stage = s->stage;
+	err->timeout_ms = s->stage_timeout;
+	err->waited_ms = smtp_now_ms() - s->stage_start;
+	err->got_bytes = s->stage_bytes > 0;
+	err->seen = s->seen;
 }
 
 static void progress(struct smtp_session *s, const char *fmt, ...)
@@ -89,7 +106,7 @@ static int fail(struct smtp_session *s, struct smtp_error *err, enum smtp_class 
 		const char *fmt, ...)
 {
 	va_list ap;
-	err->stage = s->stage;
+	stamp(s, err);
 	err->cls = cls;
 	va_start(ap, fmt);
 	vsnprintf(err->detail, sizeof err->detail, fmt, ap);
@@ -100,7 +117,7 @@ static int fail(struct smtp_session *s, struct smtp_error *err, enum smtp_class 
 /* An I/O failure the lower layer described: stamp it with the stage. */
 static int failed(struct smtp_session *s, struct smtp_error *err)
 {
-	err->stage = s->stage;
+	stamp(s, err);
 	if (err->cls == SMTP_OK)
 		err->cls = SMTP_E_SYSTEM;
 	s->usable = false; /* the byte stream is in an unknown state */
@@ -224,6 +241,7 @@ static int get_reply(struct smtp_session *s, struct smtp_reply *r, struct smtp_e
 		if (n < 0)
 			return failed(s, err);
 		s->inlen += (size_t)n;
+		s->stage_bytes += (size_t)n;
 	}
 }
 
@@ -251,6 +269,12 @@ static int ehlo(struct smtp_session *s, struct smtp_error *err)
 		return -1;
 	if (r.code == 250) {
 		smtp_ehlo_parse(&r, &s->ehlo);
+		bool tls = s->info.tls;
+		snprintf(tls ? s->seen.ehlo_tls : s->seen.ehlo_plain, sizeof s->seen.ehlo_tls, "%s",
+			 s->ehlo.keywords);
+		snprintf(tls ? s->seen.mechs_tls : s->seen.mechs_plain, sizeof s->seen.mechs_tls,
+			 "%s", s->ehlo.mech_names);
+		*(tls ? &s->seen.ehlo_tls_done : &s->seen.ehlo_plain_done) = true;
 		s->info.esmtp = true;
 		snprintf(s->info.extensions, sizeof s->info.extensions, "%s", s->ehlo.keywords);
 		s->info.max_size = s->ehlo.size;
@@ -269,6 +293,7 @@ static int ehlo(struct smtp_session *s, struct smtp_error *err)
 		return -1;
 	s->info.esmtp = false;
 	s->info.extensions[0] = '\0';
+	s->seen.helo_only = true;
 	progress(s, "EHLO refused (%d); HELO accepted, no extensions", ehlo_code);
 	return 0;
 }
@@ -337,10 +362,8 @@ static int auth_password(struct smtp_session *s, struct smtp_error *err)
 	char *resp = NULL, line[1200];
 	int rc = -1;
 
-	if (!s->info.tls && s->cfg->security != SMTP_SEC_NONE)
-		return fail(s, err, SMTP_E_POLICY,
-			    "refusing to send the password over a connection without TLS; use "
-			    "secure-option starttls or smtps, or secure-option none to allow it");
+	/* What the server offers comes first: advice about TLS would send the
+	 * operator in a circle when there is no usable AUTH either way. */
 	if (!*s->ehlo.mech_names)
 		return fail(s, err, SMTP_E_MISSING, "the server does not offer AUTH");
 	if (!(m & (SMTP_MECH_CRAM_MD5 | SMTP_MECH_PLAIN | SMTP_MECH_LOGIN)))
@@ -348,6 +371,10 @@ static int auth_password(struct smtp_session *s, struct smtp_error *err)
 			    "the server offers AUTH %s, none of which appsh supports (PLAIN, "
 			    "LOGIN, CRAM-MD5)",
 			    s->ehlo.mech_names);
+	if (!s->info.tls && s->cfg->security != SMTP_SEC_NONE)
+		return fail(s, err, SMTP_E_POLICY,
+			    "refusing to send the password over a connection without TLS; use "
+			    "secure-option starttls or smtps, or secure-option none to allow it");
 	s->secret = true;
 	if (m & SMTP_MECH_CRAM_MD5) {
 		snprintf(s->info.auth_mech, sizeof s->info.auth_mech, "CRAM-MD5");
@@ -426,6 +453,7 @@ int smtp_open(const struct smtp_config *cfg, struct smtp_session **out, struct s
 	}
 	s->cfg = cfg;
 	s->c.fd = -1;
+	s->c.seen = &s->seen.tls;
 	s->c.cancelled = cfg->cancelled;
 	s->c.cancel_arg = cfg->hook_arg;
 	enter(s, SMTP_CONNECT);
@@ -461,7 +489,7 @@ int smtp_open(const struct smtp_config *cfg, struct smtp_session **out, struct s
 				 smtp_now_ms() - t0);
 			break;
 		}
-		err->stage = SMTP_CONNECT;
+		stamp(s, err);
 		progress(s, "%s: %s after %lld ms", s->info.address,
 			 err->cls == SMTP_E_TIMEOUT ? "no answer (timed out)" : err->detail,
 			 smtp_now_ms() - t0);
@@ -472,10 +500,10 @@ int smtp_open(const struct smtp_config *cfg, struct smtp_session **out, struct s
 		goto fail;
 	enter(s, SMTP_GREETING);
 	if (after_tls(get_reply(s, &r, err), err) != 0) {
-		if (err->cls == SMTP_E_TIMEOUT && cfg->security != SMTP_SEC_SMTPS)
-			snprintf(err->detail, sizeof err->detail,
-				 "no greeting in time (a server that expects TLS from the first "
-				 "byte stays silent: port/mode mismatch?)");
+		/* Silence may be an implicit-TLS port waiting for a ClientHello:
+		 * the caller can tell (diag_gather_implicit_tls). */
+		if (err->cls == SMTP_E_TIMEOUT)
+			snprintf(err->detail, sizeof err->detail, "no greeting in time");
 		goto fail;
 	}
 	if (r.code != 220) {

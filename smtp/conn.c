@@ -92,7 +92,10 @@ static void tls_reason(SSL *ssl, struct smtp_error *err)
 	unsigned long e = ERR_peek_last_error();
 	const char *reason = e ? ERR_reason_error_string(e) : NULL;
 	long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+	struct smtp_tls_seen *seen = ssl ? SSL_get_app_data(ssl) : NULL;
 
+	if (seen && reason)
+		snprintf(seen->reason, sizeof seen->reason, "%s", reason);
 	err->cls = SMTP_E_TLS;
 	if (e && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
 		/* Not a TLS failure: the peer hung up (smtp_conn_tls says when). */
@@ -155,6 +158,116 @@ static int add_cas(SSL_CTX *ctx, const char *pem)
 	return n > 0 ? 0 : -1;
 }
 
+static void name_of(X509_NAME *name, char *buf, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = b ? X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) : -1;
+	if (n < 0 || (n = BIO_read(b, buf, (int)len - 1)) < 0)
+		n = 0;
+	buf[n] = '\0';
+	BIO_free(b);
+}
+
+static void time_of(const ASN1_TIME *t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (ASN1_TIME_to_tm(t, &tm) == 1)
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	else
+		snprintf(buf, len, "?");
+}
+
+/* "DNS:mail.example.com, IP:192.0.2.1", or "" without the extension. */
+static void sans_of(X509 *x, char *buf, size_t len)
+{
+	GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; names && i < sk_GENERAL_NAME_num(names) && o + 1 < len; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+		char ip[INET6_ADDRSTRLEN] = "";
+		if (g->type == GEN_DNS)
+			o += (size_t)snprintf(buf + o, len - o, "%sDNS:%.*s", o ? ", " : "",
+					      ASN1_STRING_length(g->d.dNSName),
+					      (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+		else if (g->type == GEN_IPADD) {
+			int n = ASN1_STRING_length(g->d.iPAddress);
+			inet_ntop(n == 16 ? AF_INET6 : AF_INET,
+				  ASN1_STRING_get0_data(g->d.iPAddress), ip, sizeof ip);
+			o += (size_t)snprintf(buf + o, len - o, "%sIP:%s", o ? ", " : "", ip);
+		}
+	}
+	GENERAL_NAMES_free(names);
+}
+
+/* Everything an operator needs to judge the server's certificate. */
+static void cert_facts(X509 *x, STACK_OF(X509) * sent, struct smtp_tls_seen *seen)
+{
+	seen->have_cert = true;
+	name_of(X509_get_subject_name(x), seen->subject, sizeof seen->subject);
+	name_of(X509_get_issuer_name(x), seen->issuer, sizeof seen->issuer);
+	sans_of(x, seen->sans, sizeof seen->sans);
+	time_of(X509_get0_notBefore(x), seen->not_before, sizeof seen->not_before);
+	time_of(X509_get0_notAfter(x), seen->not_after, sizeof seen->not_after);
+	seen->self_signed = X509_check_issued(x, x) == X509_V_OK;
+	X509 *top = sent && sk_X509_num(sent) > 0 ? sk_X509_value(sent, sk_X509_num(sent) - 1) : x;
+	name_of(X509_get_issuer_name(top), seen->top_issuer, sizeof seen->top_issuer);
+}
+
+/* The verification callback only watches: it records the server's
+ * certificate before OpenSSL judges it, so a failed check can still show
+ * what was presented. */
+static int on_verify(int ok, X509_STORE_CTX *x)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(x, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct smtp_tls_seen *seen = ssl ? SSL_get_app_data(ssl) : NULL;
+	X509 *leaf = X509_STORE_CTX_get0_cert(x);
+	if (seen && leaf && !seen->have_cert)
+		cert_facts(leaf, X509_STORE_CTX_get0_untrusted(x), seen);
+	return ok;
+}
+
+int smtp_conn_server_hello_version(const unsigned char *m, size_t len)
+{
+	size_t o = 4 + 2 + 32;
+	int v = len >= 6 ? m[4] << 8 | m[5] : 0;
+	if (o >= len)
+		return v;
+	o += 1 + m[o] + 2 + 1; /* session id, cipher suite, compression */
+	if (o + 2 > len)
+		return v;
+	size_t end = o + 2 + (size_t)(m[o] << 8 | m[o + 1]);
+	for (o += 2; o + 4 <= end && o + 4 <= len;) {
+		unsigned type = m[o] << 8 | m[o + 1], n = m[o + 2] << 8 | m[o + 3];
+		if (type == 43 && n == 2 && o + 6 <= len)
+			return m[o + 4] << 8 | m[o + 5];
+		o += 4 + n;
+	}
+	return v;
+}
+
+/* Watches the handshake messages and alerts (decrypted, both ways). */
+static void on_message(int write_p, int version, int type, const void *buf, size_t len, SSL *ssl,
+		       void *arg)
+{
+	struct smtp_tls_seen *seen = arg;
+	const unsigned char *m = buf;
+	(void)version;
+	(void)ssl;
+	if (type == SSL3_RT_ALERT && len == 2) {
+		if (write_p)
+			seen->alert_sent = m[1];
+		else
+			seen->alert_received = m[1];
+	} else if (type == SSL3_RT_HANDSHAKE && !write_p && len >= 4) {
+		if (m[0] == SSL3_MT_SERVER_HELLO)
+			seen->server_version = smtp_conn_server_hello_version(m, len);
+		else if (m[0] == SSL3_MT_CERTIFICATE_REQUEST)
+			seen->cert_request = true;
+	}
+}
+
 static SSL_CTX *make_ctx(const struct smtp_config *cfg, struct smtp_error *err)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
@@ -169,7 +282,7 @@ static SSL_CTX *make_ctx(const struct smtp_config *cfg, struct smtp_error *err)
 		SSL_CTX_set_security_level(ctx, 0);
 		SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
 	}
-	SSL_CTX_set_verify(ctx, cfg->no_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_verify(ctx, cfg->no_verify ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, on_verify);
 	/* The system's hashed CA directory is read lazily, one file per issuer
 	 * looked up; parsing the whole bundle file instead costs ~28 ms per
 	 * connection (bench/smtp.sh).  SSL_CERT_FILE, when set, is honoured. */
@@ -265,16 +378,6 @@ static int ssl_wait(struct smtp_conn *c, int rc, struct smtp_error *err)
 	}
 }
 
-static void name_of(X509_NAME *name, char *buf, size_t len)
-{
-	BIO *b = BIO_new(BIO_s_mem());
-	int n = b ? X509_NAME_print_ex(b, name, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) : -1;
-	if (n < 0 || (n = BIO_read(b, buf, (int)len - 1)) < 0)
-		n = 0;
-	buf[n] = '\0';
-	BIO_free(b);
-}
-
 static void peer_info(SSL *ssl, struct smtp_info *info)
 {
 	X509 *peer = SSL_get1_peer_certificate(ssl);
@@ -285,9 +388,7 @@ static void peer_info(SSL *ssl, struct smtp_info *info)
 		return;
 	name_of(X509_get_subject_name(peer), info->peer_subject, sizeof info->peer_subject);
 	name_of(X509_get_issuer_name(peer), info->peer_issuer, sizeof info->peer_issuer);
-	struct tm tm;
-	if (ASN1_TIME_to_tm(X509_get0_notAfter(peer), &tm) == 1)
-		strftime(info->peer_expiry, sizeof info->peer_expiry, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	time_of(X509_get0_notAfter(peer), info->peer_expiry, sizeof info->peer_expiry);
 	X509_free(peer);
 }
 
@@ -317,6 +418,21 @@ int smtp_conn_tls(struct smtp_conn *c, const struct smtp_config *cfg, struct smt
 			tls_reason(NULL, err);
 			return -1;
 		}
+	}
+	if (c->seen) {
+		struct smtp_tls_seen *seen = c->seen;
+		memset(seen, 0, sizeof *seen);
+		seen->tried = true;
+		seen->alert_received = seen->alert_sent = -1;
+		seen->min_version = SSL_CTX_get_min_proto_version(c->ctx);
+		seen->max_version = SSL_CTX_get_max_proto_version(c->ctx);
+		if (!seen->max_version)
+			seen->max_version = TLS1_3_VERSION;
+		seen->cert_sent = cfg->auth == SMTP_AUTH_CERTIFICATE;
+		snprintf(seen->checked_name, sizeof seen->checked_name, "%s", cfg->host);
+		SSL_set_app_data(c->ssl, seen);
+		SSL_set_msg_callback(c->ssl, on_message);
+		SSL_set_msg_callback_arg(c->ssl, seen);
 	}
 	/* Resumption: if the server refuses it, a full handshake follows. */
 	if (cfg->tls_session && *cfg->tls_session)

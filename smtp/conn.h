@@ -18,6 +18,7 @@ struct smtp_conn {
 	long long deadline; /* ms on the monotonic clock */
 	bool (*cancelled)(void *arg);
 	void *cancel_arg;
+	struct smtp_tls_seen *seen; /* filled during the handshake (may be NULL) */
 };
 
 long long smtp_now_ms(void);
@@ -44,5 +45,11 @@ int smtp_conn_write(struct smtp_conn *c, const char *buf, size_t len, struct smt
 void smtp_conn_keep_session(struct smtp_conn *c, void **slot);
 
 void smtp_conn_close(struct smtp_conn *c);
+
+/* The version a ServerHello handshake message (its 4-byte header
+ * included, as OpenSSL's message callback gives it) picked: the
+ * supported_versions extension (TLS 1.3) or its legacy field; 0 when the
+ * message is too short to say.  Reads only m[0..len). */
+int smtp_conn_server_hello_version(const unsigned char *m, size_t len);
 
 #endif

@@ -55,16 +55,46 @@ enum smtp_class {
 	SMTP_E_SYSTEM,	 /* out of memory, a socket call failed */
 };
 
+/* What the TLS handshake showed (for the diagnosis in diag/verdict.c). */
+struct smtp_tls_seen {
+	bool tried;			/* a handshake was started */
+	int min_version, max_version;	/* what this side allowed (TLS1_2_VERSION, ...) */
+	int server_version;		/* the version the server chose, 0 before ServerHello */
+	bool cert_request;		/* the server asked for a client certificate */
+	bool cert_sent;			/* ... and this side had one to present */
+	int alert_received, alert_sent; /* TLS alert descriptions, -1 for none */
+	char reason[128];		/* OpenSSL's reason for the failure, or "" */
+	/* The server's certificate, when one arrived (verified or not). */
+	bool have_cert, self_signed;
+	char subject[256], issuer[256], sans[256];
+	char not_before[32], not_after[32]; /* "2026-01-31 12:00:00 UTC" */
+	char top_issuer[256];	/* issuer of the last certificate sent: the CA to trust */
+	char checked_name[256]; /* the name or address it was checked against */
+};
+
+/* What the session had learned when it failed. */
+struct smtp_seen {
+	bool ehlo_plain_done, ehlo_tls_done;
+	char ehlo_plain[512], ehlo_tls[512];   /* EHLO keywords before / after TLS */
+	char mechs_plain[256], mechs_tls[256]; /* AUTH mechanisms offered before / after TLS */
+	bool helo_only;			       /* EHLO refused, HELO accepted */
+	struct smtp_tls_seen tls;
+};
+
 /* Where and why a session failed.  Reply lines are joined with '\n'. */
 struct smtp_error {
 	enum smtp_stage stage;
 	enum smtp_class cls;
-	int code;	   /* the SMTP reply code, or 0 */
-	char enhanced[16]; /* "5.7.8" when the server sent one */
-	char reply[2048];  /* the server's whole reply */
-	int sys_errno;	   /* for SMTP_E_CONNECT and SMTP_E_SYSTEM */
-	char detail[256];  /* our words, or the OpenSSL reason */
-	long verify;	   /* X509_V_* result for SMTP_E_TLS, else 0 */
+	int code;	     /* the SMTP reply code, or 0 */
+	char enhanced[16];   /* "5.7.8" when the server sent one */
+	char reply[2048];    /* the server's whole reply */
+	int sys_errno;	     /* for SMTP_E_CONNECT and SMTP_E_SYSTEM */
+	char detail[256];    /* our words, or the OpenSSL reason */
+	long verify;	     /* X509_V_* result for SMTP_E_TLS, else 0 */
+	int timeout_ms;	     /* the failing stage's deadline */
+	long long waited_ms; /* how long the failing stage had waited */
+	bool got_bytes;	     /* bytes arrived in the failing stage (a silent server: false) */
+	struct smtp_seen seen;
 };
 
 enum smtp_security {

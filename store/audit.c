@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* admin.c - the admin session registry and the audit trail (SQLite tables
+/* audit.c - the admin session registry and the audit trail (SQLite tables
  * made by migration 2 in store.c). */
 #include "store/audit.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "store/priv.h"
 
 static sqlite3_stmt *prepare(struct store *st, const char *sql, const char *what)
 {
@@ -66,9 +68,11 @@ static void row(sqlite3_stmt *s, struct store_session *x)
 	snprintf(x->source, sizeof x->source, "%s", (const char *)sqlite3_column_text(s, 4));
 	snprintf(x->kind, sizeof x->kind, "%s", (const char *)sqlite3_column_text(s, 5));
 	x->since = sqlite3_column_int64(s, 6);
+	snprintf(x->editing, sizeof x->editing, "%s", (const char *)sqlite3_column_text(s, 7));
 }
 
-#define SESSION_COLS "SELECT id, pid, pstart, admin, source, kind, since FROM admin_session"
+#define SESSION_COLS                                                                               \
+	"SELECT id, pid, pstart, admin, source, kind, since, editing FROM admin_session"
 
 int store_session_get(struct store *st, int64_t id, struct store_session *out)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * admin.h - the two store tables that are not configuration: the registry
+ * audit.h - the two store tables that are not configuration: the registry
  * of running admin sessions and the audit trail (docs/admin.md).
  */
 #ifndef APPSH_STORE_AUDIT_H
@@ -10,25 +10,15 @@
 
 #include "store/store.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
-/* The connection, for the few modules below the CLI that keep tables of
- * their own in the store (store/admin.c). */
-struct sqlite3 *store_sqlite(struct store *st);
-/* The audit trail's INSERT, prepared once and reset (store/store.c). */
-struct sqlite3_stmt *store_audit_insert(struct store *st);
-/* Records "what: <sqlite message>" as the store's error; returns STORE_ERR. */
-int store_fail(struct store *st, const char *what);
-
 struct store_session {
 	int64_t id;
 	long pid;
 	char pstart[32]; /* the process's start time (/proc/PID/stat): tells a reused pid */
 	char admin[64];
-	char source[64]; /* client address, or the terminal */
-	char kind[16];	 /* "ssh", "ssh-tty", "tty", "script" */
-	int64_t since;	 /* Unix time */
+	char source[64];   /* client address, or the terminal */
+	char kind[16];	   /* "ssh", "ssh-tty", "tty", "script" */
+	int64_t since;	   /* Unix time */
+	char editing[320]; /* what it has in `config` (store/revision.h), or "" */
 };
 
 /* Adds a session; *id is its session id (never reused). */

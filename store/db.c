@@ -25,6 +25,11 @@ int db_fail(struct db *db, const char *what)
 	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? DB_BUSY : DB_ERR;
 }
 
+void db_set_error(struct db *db, const char *msg)
+{
+	snprintf(db->err, sizeof db->err, "%s", msg);
+}
+
 const char *db_errmsg(const struct db *db)
 {
 	return db->err;

@@ -48,6 +48,8 @@ void db_close(struct db *db);
 const char *db_errmsg(const struct db *db);
 struct sqlite3 *db_sqlite(struct db *db);
 
+/* Records msg as the error. */
+void db_set_error(struct db *db, const char *msg);
 /* Records "what: <SQLite's message>" as the error; DB_BUSY or DB_ERR. */
 int db_fail(struct db *db, const char *what);
 

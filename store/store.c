@@ -4,6 +4,7 @@
 
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/priv.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -100,7 +101,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" JOIN entry e ON e.path = 'system admin profile' AND e.key = v.key;"
 	"INSERT OR IGNORE INTO value(entry, attr, value) SELECT id, 'profileid', 'Super_User'"
 	" FROM entry WHERE path = 'system admin user' AND key = 'admin';",
-	/* 3: the appliance's trusted hosts (docs/admin.md).  Before, every
+	/* 3: revisions (config/revision.c): a row per commit with what it
+	 * changed; and what each live session has in `config`, so that a
+	 * revert does not overwrite it. */
+	"CREATE TABLE revision(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	"                   admin TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,"
+	"                   comment TEXT NOT NULL, changes BLOB NOT NULL);"
+	"ALTER TABLE admin_session ADD COLUMN editing TEXT NOT NULL DEFAULT '';",
+	/* 4: the appliance's trusted hosts (docs/admin.md).  Before, every
 	 * slot defaulted to "anyone" and counted as unset; any set slot, of
 	 * either family, restricted both.  Now trusthost1 and ipv6_trusthost1
 	 * admit everyone by default, slots 2-10 no one, and each family has
@@ -108,22 +116,22 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 * administrator gains access: slots that meant "unset" are dropped,
 	 * and a restricted administrator's slot 1 of each family, unless set,
 	 * is set to admit no one -- exactly who was admitted before is. */
-	"CREATE TEMP TABLE m3_user AS SELECT id FROM entry WHERE path = 'system admin user';"
-	"DELETE FROM value WHERE entry IN m3_user AND ("
+	"CREATE TEMP TABLE m4_user AS SELECT id FROM entry WHERE path = 'system admin user';"
+	"DELETE FROM value WHERE entry IN m4_user AND ("
 	" (attr GLOB 'trusthost[0-9]*' AND (value GLOB '*/0' OR value GLOB '* 0.0.0.0'))"
 	" OR (attr GLOB 'ip6-trusthost[0-9]*' AND value GLOB '*/0'));"
 	"UPDATE value SET attr = 'ipv6_trusthost' || substr(attr, 14)"
-	" WHERE entry IN m3_user AND attr GLOB 'ip6-trusthost[0-9]*';"
-	"CREATE TEMP TABLE m3_restricted AS SELECT DISTINCT entry FROM value"
-	" WHERE entry IN m3_user AND (attr GLOB 'trusthost[0-9]*' OR attr GLOB "
+	" WHERE entry IN m4_user AND attr GLOB 'ip6-trusthost[0-9]*';"
+	"CREATE TEMP TABLE m4_restricted AS SELECT DISTINCT entry FROM value"
+	" WHERE entry IN m4_user AND (attr GLOB 'trusthost[0-9]*' OR attr GLOB "
 	"'ipv6_trusthost[0-9]*');"
 	"INSERT OR IGNORE INTO value(entry, attr, value)"
-	" SELECT entry, 'trusthost1', '255.255.255.255 255.255.255.255' FROM m3_restricted;"
+	" SELECT entry, 'trusthost1', '255.255.255.255 255.255.255.255' FROM m4_restricted;"
 	"INSERT OR IGNORE INTO value(entry, attr, value)"
 	" SELECT entry, 'ipv6_trusthost1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'"
-	" FROM m3_restricted;"
-	"DROP TABLE m3_user; DROP TABLE m3_restricted;",
-	/* 4: the certificate tables take the appliance's attribute names
+	" FROM m4_restricted;"
+	"DROP TABLE m4_user; DROP TABLE m4_restricted;",
+	/* 5: the certificate tables take the appliance's attribute names
 	 * (docs/fidelity.md): comments -> comment, and a CA's certificate is
 	 * its `ca`. */
 	"UPDATE value SET attr = 'comment' WHERE attr = 'comments' AND entry IN"
@@ -137,6 +145,11 @@ struct store {
 	struct db *db;
 	int listing; /* store_entry_keys calls in progress (they may nest) */
 };
+
+struct db *store_db(struct store *st)
+{
+	return st->db;
+}
 
 sqlite3 *store_sqlite(struct store *st)
 {
@@ -152,6 +165,12 @@ static int fail(struct store *st, const char *what)
 int store_fail(struct store *st, const char *what)
 {
 	return fail(st, what);
+}
+
+int store_error(struct store *st, const char *msg)
+{
+	db_set_error(st->db, msg);
+	return STORE_ERR;
 }
 
 const char *store_errmsg(const struct store *st)
@@ -216,6 +235,12 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 	*out = st;
 	return STORE_OK;
+}
+
+int store_clear(struct store *st)
+{
+	return db_exec(st->db, "DELETE FROM value; DELETE FROM entry") == DB_OK ? STORE_OK
+										: STORE_ERR;
 }
 
 void store_close(struct store *st)

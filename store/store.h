@@ -28,12 +28,15 @@ enum {
 };
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens or creates the database at path and migrates it. */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
+/* Records msg as the store's error (for failures of its callers' own, such
+ * as memory); returns STORE_ERR. */
+int store_error(struct store *st, const char *msg);
 
 /*
  * A write transaction: BEGIN IMMEDIATE, so that the conflict check and the
@@ -69,6 +72,9 @@ int store_value_set(struct store *st, int64_t id, const char *attr, const char *
 
 /* How many entries of path have attr set to value (who uses a name). */
 int store_value_count(struct store *st, const char *path, const char *attr, const char *value);
+
+/* Deletes every entry and value (a scratch store: config_scratch_open). */
+int store_clear(struct store *st);
 
 /* Small facts about this installation ("serial", "created"). */
 int store_meta_get(struct store *st, const char *name, char *buf, size_t len);

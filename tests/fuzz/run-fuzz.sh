@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # run-fuzz.sh - runs the libFuzzer targets briefly, each on a copy of its
 # seed corpus: fuzz_cli (tokenizer and walker) for about 20 s, fuzz_reply
-# (SMTP reply parser and EHLO reader) and fuzz_sniff (the sniffer's packet
-# decoder) for about 10 s each, fuzz_tftp (the TFTP packet parser) for 5 s
-# (`make fuzz` runs a long campaign by hand: scripts/fuzz-campaign.sh).
+# (SMTP reply parser and EHLO reader), fuzz_sniff (the sniffer's packet
+# decoder) and fuzz_changes (a revision's record) for about 10 s each,
+# fuzz_hello (the TLS diagnosis' ServerHello reader) and fuzz_tftp (the
+# TFTP packet parser) for about 5 s (`make fuzz` runs a long campaign by
+# hand: scripts/fuzz-campaign.sh).
 #
 # The fuzz build is separate (clang, build-fuzz/, made by `make test-build`);
 # without it the test is skipped.  A crash, leak, sanitizer report or
@@ -86,6 +88,10 @@ run_fuzzer fuzz_cli "$APPSH_SRC/fuzz/corpus" 20
 run_fuzzer fuzz_reply "$APPSH_SRC/fuzz/corpus-reply" 10 -max_len=16384
 # Packets up to a jumbo frame's size.
 run_fuzzer fuzz_sniff "$APPSH_SRC/fuzz/corpus-sniff" 10 -max_len=9100
+# What a revision changed, as the store holds it.
+run_fuzzer fuzz_changes "$APPSH_SRC/fuzz/corpus-changes" 10
+# A ServerHello with its extensions fits in a few hundred bytes.
+run_fuzzer fuzz_hello "$APPSH_SRC/fuzz/corpus-hello" 5 -max_len=4096
 # TFTP datagrams: a full DATA packet and then some.
 run_fuzzer fuzz_tftp "$APPSH_SRC/fuzz/corpus-tftp" 5 -max_len=600
 

@@ -29,7 +29,7 @@ check "a new store has the built-in local certificate Fortinet_Local" \
 check "config.db is 0600" test "$(mode "$T/a/b/state/config.db")" = 600
 check "secret.key is 0600 and 32 bytes" test "$(stat -c '%a %s' "$T/a/b/state/secret.key")" = "600 32"
 check "store is in WAL mode" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA journal_mode')" = wal
-check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 4
+check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 5
 
 # APPSH_STATE_DIR, and --state-dir winning over it.
 APPSH_STATE_DIR=$T/env "$APPSH" -c 'get system status' >/dev/null 2>&1
@@ -58,7 +58,7 @@ fi
 sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version = 99'
 err=$("$APPSH" --state-dir "$T/a/b/state" -c 'show' 2>&1); rc=$?
 check "newer store: non-zero exit" test "$rc" -ne 0
-check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 4' <<<"$err"
+check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 5' <<<"$err"
 check "newer store: left as it was" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 99
 
 # A key that others can read, or of the wrong size, is refused.
