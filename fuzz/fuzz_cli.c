@@ -57,7 +57,7 @@
 #include "cli/cli.h"
 #include "cmds/cmds.h"
 #include "config/priv.h" /* the store under the configuration: reset in memory */
-#include "store/audit.h"
+#include "store/priv.h"	 /* its SQLite handle */
 #include "store/store.h"
 
 static char top_dir[4000];

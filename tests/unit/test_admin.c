@@ -11,7 +11,7 @@
 #include "cmds/sessions.h"
 #include "config/priv.h" /* the store under the configuration, to age it */
 #include "schema/admin.h"
-#include "store/audit.h"
+#include "store/priv.h" /* its SQLite handle */
 #include "tests/unit/check.h"
 
 static void run(struct cli *cli, const char *script)
@@ -49,7 +49,7 @@ static void trusted_hosts(const char *dir)
 	cli_session_close(&cli);
 }
 
-/* A store of schema version 2 (trusted hosts before the appliance's
+/* A store of schema version 3 (trusted hosts before the appliance's
  * schema) migrates without admitting anyone who was refused. */
 static void migration(const char *dir)
 {
@@ -59,7 +59,7 @@ static void migration(const char *dir)
 	sqlite3 *db = store_sqlite(cli.cfg->st);
 	CHECK(sqlite3_exec(
 		      db,
-		      "PRAGMA user_version = 2;"
+		      "PRAGMA user_version = 3;"
 		      "INSERT INTO entry(path, key) VALUES ('system admin user', 'o4'),"
 		      " ('system admin user', 'o6'), ('system admin user', 'ounset'),"
 		      " ('system admin user', 'oall');"
