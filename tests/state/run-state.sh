@@ -22,8 +22,8 @@ check "state directory is 0700" test "$(mode "$T/a/b/state")" = 700
 check "default hostname is appsh" grep -q '^hostname *: appsh$' <<<"$out"
 check "default console-output is standard" grep -q '^console-output *: standard$' <<<"$out"
 # show prints only the built-ins: the admin profiles and account (31 lines),
-# the local certificate Fortinet_Local (16), and 5 lines of get.
-check "no mail servers; show has only the built-ins" test "$(grep -c . <<<"$out")" = 52
+# the local certificate Fortinet_Local (16), and 8 lines of get.
+check "no mail servers; show has only the built-ins" test "$(grep -c . <<<"$out")" = 55
 check "a new store has the built-in local certificate Fortinet_Local" \
 	grep -q '^    edit "Fortinet_Local"$' <<<"$out"
 check "config.db is 0600" test "$(mode "$T/a/b/state/config.db")" = 600
