@@ -301,8 +301,9 @@ int cmds_ping_view_settings(struct cli *cli, const struct cli_args *a)
 int cmds_ping_reset(struct cli *cli, const struct cli_args *a)
 {
 	(void)cli;
-	if (!cur_opts(cli, a->opt & CMDS_PING_OPT_V6))
+	struct ping_opts *o = cur_opts(cli, a->opt & CMDS_PING_OPT_V6);
+	if (!o)
 		return cli_fail(cli, -4, NULL, NULL, "out of memory");
-	ping_opts_default(cur_opts(cli, a->opt & CMDS_PING_OPT_V6));
+	ping_opts_default(o);
 	return 0;
 }

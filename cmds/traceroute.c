@@ -487,8 +487,9 @@ int cmds_trace_reset(struct cli *cli, const struct cli_args *a)
 {
 	(void)cli;
 	(void)a;
-	if (!cur_opts(cli))
+	struct trace_opts *o = cur_opts(cli);
+	if (!o)
 		return cli_fail(cli, -4, NULL, NULL, "out of memory");
-	trace_opts_default(cur_opts(cli));
+	trace_opts_default(o);
 	return 0;
 }

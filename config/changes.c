@@ -80,7 +80,6 @@ void config_changes_add(struct config_changes *c, const struct config_change *ch
 	for (size_t i = 0; i < ch->n; i++) {
 		put_str(c, ch->attrs[i].attr);
 		put_str(c, ch->attrs[i].old);
-		put_str(c, ch->attrs[i].new);
 	}
 }
 
@@ -154,7 +153,7 @@ static bool skip(struct reader *r)
 	if (!get_str(r, &s, &n) || !get_str(r, &s, &n) || !get_str(r, &s, &n) ||
 	    !get_num(r, &flags, 3) || !get_num(r, &row, SIZE_MAX) || !get_num(r, &count, MAX_ATTRS))
 		return false;
-	for (size_t i = 0; i < 3 * count; i++)
+	for (size_t i = 0; i < 2 * count; i++)
 		if (!get_str(r, &s, &n))
 			return false;
 	return true;
@@ -164,7 +163,7 @@ static bool skip(struct reader *r)
 static int deliver(struct reader *r, int (*cb)(void *arg, const struct config_change *ch),
 		   void *arg)
 {
-	char *owned[3 + 3 * MAX_ATTRS];
+	char *owned[3 + 2 * MAX_ATTRS];
 	struct config_change_attr attrs[MAX_ATTRS];
 	struct config_change ch = {0};
 	char *f[3] = {NULL, NULL, NULL};
@@ -175,10 +174,10 @@ static int deliver(struct reader *r, int (*cb)(void *arg, const struct config_ch
 		ok = take(r, &f[i], owned, &nowned);
 	ok = ok && get_num(r, &flags, 3) && get_num(r, &row, SIZE_MAX) && get_num(r, &n, MAX_ATTRS);
 	for (size_t i = 0; i < n && ok; i++) {
-		char *v[3] = {NULL, NULL, NULL};
-		for (int j = 0; j < 3 && ok; j++)
+		char *v[2] = {NULL, NULL};
+		for (int j = 0; j < 2 && ok; j++)
 			ok = take(r, &v[j], owned, &nowned);
-		attrs[i] = (struct config_change_attr){v[0], v[1], v[2]};
+		attrs[i] = (struct config_change_attr){v[0], v[1]};
 		ok = ok && v[0];
 	}
 	int rc = -1;

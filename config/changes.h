@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * changes.h - what one revision changed, as stored with it: a record per
- * entry the commit wrote, with the values before and after of each
- * attribute it changed (all stored values for an entry created or
- * deleted), enough to undo the commit.  The encoding is a sequence of
+ * entry the commit wrote, enough to undo the commit -- the value before of
+ * each attribute it changed (all of an entry it deleted; none of one it
+ * created).  The encoding is a sequence of
  * length-prefixed strings ("5:hello", "-" for no value), so any byte may
  * appear in a value (PEM text); the decoder trusts nothing of it.
  */
@@ -15,7 +15,7 @@
 
 struct config_change_attr {
 	const char *attr;
-	const char *old, *new; /* NULL: unset (the default) */
+	const char *old; /* its value before; NULL: unset (the default) */
 };
 
 struct config_change {

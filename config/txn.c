@@ -477,9 +477,12 @@ static void audit_changes(struct config_txn *t, const struct config_entry *e, ch
 	config_audit(t->cfg, "commit", "%s: %s", name, what + 2);
 }
 
-/* Adds what writing e did to the revision being made: the values before
- * (now) and after of each attribute it changed; every stored value of an
- * entry created or deleted. */
+/* Adds what writing e did to the revision being made: what undoing it
+ * needs.  The value before (now) of each attribute it changed, every
+ * stored value of an entry it deleted, nothing but the fact for an entry
+ * it created (undoing that deletes it).  The values after are in the
+ * store, or in the next revision's record: a bulk import of new entries
+ * records a few bytes per entry. */
 static void record_change(struct config_txn *t, const struct config_entry *e, char **now,
 			  bool existed, int64_t row_id)
 {
@@ -492,11 +495,13 @@ static void record_change(struct config_txn *t, const struct config_entry *e, ch
 		t->cfg->changes.failed = true;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
+	/* An object's first write "creates" its row: its attributes are
+	 * still named, for the revision list. */
+	for (size_t i = 0; (existed || !*e->key) && i < n; i++) {
 		const char *old = existed ? now[i] : NULL, *new = e->exists ? e->val[i] : NULL;
-		bool touched = !e->exists || !existed || !same(e->val[i], e->base[i]);
+		bool touched = !e->exists || !same(e->val[i], e->base[i]);
 		if (touched && !same(old, new))
-			a[k++] = (struct config_change_attr){node->attrs[i].name, old, new};
+			a[k++] = (struct config_change_attr){node->attrs[i].name, old};
 	}
 	bool renamed = existed && e->exists && strcmp(row(e), e->key) != 0;
 	if (k || renamed || existed != e->exists) {

@@ -269,7 +269,7 @@ static int ping_host(const struct sockaddr_storage *dst, char *buf, size_t len)
 	o.timeout_ms = 800;
 	*buf = '\0';
 	if (ping_run(dst, &o, &never, no_event, NULL, &st, err, sizeof err) != 0) {
-		snprintf(buf, len, "%s", err);
+		snprintf(buf, len, "%.*s", (int)(len ? len - 1 : 0), err);
 		return -1;
 	}
 	return st.received > 0;

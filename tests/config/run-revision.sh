@@ -106,8 +106,14 @@ run -c 'show system mail'
 check "revert refused: nothing changed" bash -c "grep -q 'edit \"two\"' '$T/out' && ! grep -q 'edit \"1\"' '$T/out'"
 tm send-keys -t A -l 'abort'; tm send-keys -t A Enter
 check "terminal: back at the top" wait_screen 'fw1 #$'
+tm send-keys -t A -l 'config system dns'; tm send-keys -t A Enter
+tm send-keys -t A -l 'set primary 192.0.2.53'; tm send-keys -t A Enter
+tm send-keys -t A -l 'end'; tm send-keys -t A Enter
+check "terminal: back at the top after end" wait_screen 'fw1 #$'
+run -c 'execute revision list 1'
+check "terminal: its commit is a revision from the terminal" grep -q '^5 .* tty .*system dns: primary' "$T/out"
 run -c 'execute revision revert 3'
-check "revert after the session left: done as a new revision" has "as it was after revision 3 (revision 5)"
+check "revert after the session left: done as a new revision" has "as it was after revision 3 (revision 6)"
 run -c 'show system mail'
 check "revert: the deleted entry is back, with its secret" bash -c "grep -q 'edit \"1\"' '$T/out' && grep -q 'set passwd ENC' '$T/out'"
 check "revert: the rename is undone" bash -c "grep -q 'edit \"2\"' '$T/out' && ! grep -q 'edit \"two\"' '$T/out'"
@@ -116,10 +122,10 @@ check "revert: the restored secret still decrypts" bash -c "! grep -q 'does not 
 run -c 'execute revision diff 3'
 check "revert: now equals revision 3" test ! -s "$T/out"
 run -c 'execute revision list 1'
-check "revert: listed as a revert with its comment" grep -q '^5 .* revert .*\[revert to revision 3\]' "$T/out"
+check "revert: listed as a revert with its comment" grep -q '^6 .* revert .*\[revert to revision 3\]' "$T/out"
 run -c 'execute revision revert 3'
 check "revert to what already is: nothing to do" has 'Nothing to revert'
-check "... and no new revision" test "$(newest)" = 5
+check "... and no new revision" test "$(newest)" = 6
 tm send-keys -t A -l 'exit'; tm send-keys -t A Enter
 
 # ---- diff against GNU diff, on the show text of revisions rebuilt by revert --
@@ -128,7 +134,7 @@ show_at() { # REV FILE: `show` of a copy of the state reverted to REV
 		"$APPSH" --state-dir "$T/copy" -c "execute revision revert $1" >/dev/null &&
 		"$APPSH" --state-dir "$T/copy" -c show >"$2"
 }
-for pair in "1 3" "3 4" "1 4" "0 5" "4 2"; do
+for pair in "1 3" "3 4" "1 4" "0 5" "4 2" "5 6"; do
 	set -- $pair
 	show_at "$1" "$T/a" && show_at "$2" "$T/b"
 	diff -U3 "$T/a" "$T/b" | tail -n +3 >"$T/gnu"

@@ -131,7 +131,7 @@ SA=$T/state-a SB=$T/state-b SC=$T/state-c SD=$T/state-d
 if "$APPSH" --state-dir "$SC" -c 'config system global
 set admin-timeout 1
 end' >"$T/setup.out" 2>&1 &&
-	[ "$("$APPSH" --state-dir "$SC" -c 'get system global' | grep '^admin-timeout')" = 'admin-timeout       : 1' ]; then
+	"$APPSH" --state-dir "$SC" -c 'get system global' | grep -Eq '^admin-timeout +: 1$'; then
 	pass "set-up: C's store has admin-timeout 1 (set by a script)"
 else
 	W=setup

@@ -28,10 +28,9 @@ static int collect(void *arg, const struct config_change *ch)
 	s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "[%s|%s|%s|%d%d|%lld",
 				   ch->path, ch->key, ch->from, ch->existed, ch->exists, ch->row);
 	for (size_t i = 0; i < ch->n; i++)
-		s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "|%s:%s>%s",
+		s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "|%s:%s",
 					   ch->attrs[i].attr,
-					   ch->attrs[i].old ? ch->attrs[i].old : "(null)",
-					   ch->attrs[i].new ? ch->attrs[i].new : "(null)");
+					   ch->attrs[i].old ? ch->attrs[i].old : "(null)");
 	s->len += (size_t)snprintf(s->text + s->len, sizeof s->text - s->len, "]");
 	return 0;
 }
@@ -39,8 +38,8 @@ static int collect(void *arg, const struct config_change *ch)
 static void test_changes(void)
 {
 	struct config_changes c = {0};
-	struct config_change_attr a1[] = {{"server", NULL, "a.example.com"}, {"port", NULL, "587"}};
-	struct config_change_attr a2[] = {{"certificate", "-----BEGIN\n1:2\n-----END\n", NULL}};
+	struct config_change_attr a1[] = {{"server", NULL}, {"port", "25"}};
+	struct config_change_attr a2[] = {{"certificate", "-----BEGIN\n1:2\n-----END\n"}};
 	struct config_change ch1 = {"system mail", "1", NULL, false, true, 7, 2, a1};
 	struct config_change ch2 = {
 		"system certificate ca", "c a", "old", true, false, 123456789012, 1, a2};
@@ -51,9 +50,9 @@ static void test_changes(void)
 	struct seen s = {0};
 	CHECK(config_changes_each(c.buf, c.len, false, collect, &s) == 0);
 	CHECK_STR(s.text,
-		  "[system mail|1|1|01|7|server:(null)>a.example.com|port:(null)>587]"
+		  "[system mail|1|1|01|7|server:(null)|port:25]"
 		  "[system certificate ca|c a|old|10|123456789012|certificate:-----BEGIN\n1:2\n"
-		  "-----END\n>(null)]");
+		  "-----END\n]");
 	struct seen r = {0};
 	CHECK(config_changes_each(c.buf, c.len, true, collect, &r) == 0);
 	CHECK(strncmp(r.text, "[system certificate ca", 22) == 0);
@@ -80,7 +79,7 @@ static void test_changes(void)
 					  "E1:a1:b-1:3",
 					  "E3:abc3:def-1:31:01:1",
 					  "E99999999999:x",
-					  "E1:a1:b-1:01:01:1"};
+					  "E1:a1:b-1:01:01:11:x"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct seen t = {0};
 		CHECK(config_changes_each(bad[i], strlen(bad[i]), false, collect, &t) == -1);
