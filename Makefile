@@ -1,11 +1,12 @@
 # Thin wrapper over CMake.  'make run' and 'make test' are the README's two
 # commands: each installs what is missing, builds, and runs.
 BUILD      ?= build
+PREFIX     ?= /usr/local
 TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps build run test test-build fuzz bench format format-check clean
+.PHONY: all deps build run install deb test test-stress test-build fuzz bench format format-check clean
 
 all: build
 
@@ -19,23 +20,38 @@ build: deps
 run: build
 	$(BUILD)/appsh
 
+# Programs, manual pages and the systemd unit under PREFIX (DESTDIR is
+# honoured); then, as root, scripts/install-login.sh sets up the group,
+# the set-group-ID bits and the state directory.
+install: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
+
+# The Debian package (../appsh_<version>_<arch>.deb), from a clean copy.
+deb: deps
+	scripts/build-deb.sh
+
 # The test build runs everything under ASan+UBSan; the fuzz build (clang,
 # libFuzzer) is built beside it so that the suite can run the fuzzer briefly.
 test-build: deps
 	cmake -S . -B $(TEST_BUILD) -DAPPSH_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DAPPSH_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_changes fuzz_hello
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_cli fuzz_reply fuzz_sniff fuzz_changes fuzz_hello fuzz_tftp
 
 test: test-build
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The same suite while stress-ng loads the machine (scripts/test-stress.sh).
+test-stress: test-build
+	scripts/test-stress.sh $(TEST_BUILD) $(JOBS)
+
+# A long campaign by hand: FUZZ_RUNS inputs per target (default 10
+# million), new coverage merged into the corpora kept in fuzz/.
+FUZZ_RUNS ?= 10000000
 fuzz: test-build
-	$(FUZZ_BUILD)/fuzz/fuzz_cli -max_total_time=600 fuzz/corpus
-	$(FUZZ_BUILD)/fuzz/fuzz_reply -max_total_time=600 -max_len=16384 fuzz/corpus-reply
-	$(FUZZ_BUILD)/fuzz/fuzz_sniff -max_total_time=600 -max_len=9100 fuzz/corpus-sniff
-	$(FUZZ_BUILD)/fuzz/fuzz_changes -max_total_time=600 fuzz/corpus-changes
-	$(FUZZ_BUILD)/fuzz/fuzz_hello -max_total_time=600 -max_len=4096 fuzz/corpus-hello
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_RUNS=$(FUZZ_RUNS) JOBS=$(JOBS) scripts/fuzz-campaign.sh
 
 bench: build
 	bench/run-all.sh

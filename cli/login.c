@@ -56,22 +56,18 @@ bool cli_login_client(char *buf, size_t len)
 	return true;
 }
 
-static bool in4(const char *spec, uint32_t addr, bool *configured)
+static bool in4(const char *spec, uint32_t addr)
 {
 	uint32_t net, mask;
-	if (schema_trusthost4(spec, &net, &mask) != 0 || (net == 0 && mask == 0))
-		return false;
-	*configured = true;
-	return (addr & mask) == net;
+	return schema_trusthost4(spec, &net, &mask) == 0 && (addr & mask) == net;
 }
 
-static bool in6(const char *spec, const unsigned char *addr, bool *configured)
+static bool in6(const char *spec, const unsigned char *addr)
 {
 	unsigned char net[16];
 	unsigned len;
-	if (schema_trusthost6(spec, net, &len) != 0 || len == 0)
+	if (schema_trusthost6(spec, net, &len) != 0)
 		return false;
-	*configured = true;
 	for (unsigned i = 0; i < 16; i++) {
 		unsigned bits = len > i * 8 ? (len - i * 8 >= 8 ? 8 : len - i * 8) : 0;
 		unsigned char m = bits ? (unsigned char)(0xff << (8 - bits)) : 0;
@@ -81,13 +77,20 @@ static bool in6(const char *spec, const unsigned char *addr, bool *configured)
 	return true;
 }
 
+/*
+ * The appliance's rule (docs/admin.md): an IPv4 client must fall in one of
+ * trusthost1..10, an IPv6 client in one of ipv6_trusthost1..10; slot 1
+ * admits everyone by default, slots 2-10 no one.  A login that does not
+ * come over the network (the console) is admitted only when the slots
+ * admit every address of both families: it has no address to check.
+ */
 bool cli_login_trusted(struct cli *cli, const char *admin, const char *addr)
 {
 	const struct schema_node *u = schema_lookup("system admin user");
 	char **v = config_values_new(u);
 	unsigned char a6[16];
 	struct in_addr a4;
-	bool configured = false, ok = false;
+	bool ok = false, all4 = false, all6 = false;
 	bool is4 = inet_pton(AF_INET, addr, &a4) == 1,
 	     is6 = !is4 && inet_pton(AF_INET6, addr, a6) == 1;
 
@@ -103,13 +106,19 @@ bool cli_login_trusted(struct cli *cli, const char *admin, const char *addr)
 	}
 	for (int i = 0; u->attrs[i].name; i++) {
 		const char *name = u->attrs[i].name, *val = schema_attr_value(u, v, i);
-		if (strncmp(name, "trusthost", 9) == 0)
-			ok |= in4(val, ntohl(a4.s_addr), &configured) && is4;
-		else if (strncmp(name, "ip6-trusthost", 13) == 0)
-			ok |= in6(val, a6, &configured) && is6;
+		uint32_t net, mask;
+		unsigned len;
+		unsigned char n6[16];
+		if (strncmp(name, "trusthost", 9) == 0) {
+			ok |= is4 && in4(val, ntohl(a4.s_addr));
+			all4 |= schema_trusthost4(val, &net, &mask) == 0 && mask == 0;
+		} else if (strncmp(name, "ipv6_trusthost", 14) == 0) {
+			ok |= is6 && in6(val, a6);
+			all6 |= schema_trusthost6(val, n6, &len) == 0 && len == 0;
+		}
 	}
 	config_values_free(u, v);
-	return ok || !configured;
+	return is4 || is6 ? ok : all4 && all6;
 }
 
 int cli_login_admin(struct cli *cli, const char *name, char *err, size_t errlen)

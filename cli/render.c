@@ -6,12 +6,17 @@
 
 #include "cli/session.h"
 
-/* `get` shows an empty string as (null) and a secret as '*'. */
+/* `get` shows an empty string as (null), a secret as '*', and a choice
+ * marked get_help (the time zone) by its help text, as the appliance does. */
 static const char *get_text(const struct schema_node *node, char *const *vals, int i)
 {
+	const struct schema_attr *a = &node->attrs[i];
 	const char *v = schema_attr_value(node, vals, i);
-	if (node->attrs[i].type == SCHEMA_T_PASSWORD)
+	const struct schema_enum *e = a->get_help ? schema_enum_find(a, v) : NULL;
+	if (a->type == SCHEMA_T_PASSWORD)
 		return "*";
+	if (e)
+		return e->help;
 	return *v ? v : "(null)";
 }
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log/clock.h"
+
 /* The session a signal cancels: one per process (cli_cancel_handler). */
 static struct cli *signalled;
 
@@ -36,6 +38,8 @@ int cli_session_open(struct cli *cli, const struct cli_hooks *hooks, const char 
 		config_close(cli->cfg);
 		return -1;
 	}
+	/* Times shown to the operator follow system global timezone. */
+	log_clock_source(config_clock_zone, cli->cfg);
 	return 0;
 }
 
@@ -55,6 +59,7 @@ void cli_session_close(struct cli *cli)
 {
 	if (signalled == cli)
 		signalled = NULL;
+	log_clock_forget(cli->cfg);
 	cli_session_leave(cli);
 	if (cli->cmds_state && cli->hooks && cli->hooks->state_free)
 		cli->hooks->state_free(cli->cmds_state);

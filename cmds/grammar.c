@@ -271,40 +271,52 @@ const struct cli_node cmds_diagnose[] = {
 
 /* ---- execute certificate ---------------------------------------------- */
 
-static const struct cli_node local_key_file[] = {
-	{.slot = CLI_ARG, .arg = &cmds_key_file_arg, .run = cmds_cert_import_local},
+/* ca|local import: the appliance's <filename> <tftp_ip> <cert_name>, or
+ * appsh's <name> <cert-file> [<key-file>] (cmds/certificate.h). */
+static const struct cli_node local_third[] = {
+	{.slot = CLI_ARG, .arg = &cmds_cert_local_third_arg, .run = cmds_cert_import_local},
 	{0},
 };
 
-static const struct cli_node local_cert_file[] = {
-	{.slot = CLI_ARG, .arg = &cmds_cert_file_arg, .next = local_key_file},
+static const struct cli_node local_second[] = {
+	{.slot = CLI_ARG, .arg = &cmds_cert_second_arg, .next = local_third},
 	{0},
 };
 
-static const struct cli_node local_name[] = {
-	{.slot = CLI_ARG, .arg = &cmds_cert_name_arg, .next = local_cert_file},
+static const struct cli_node local_first[] = {
+	{.slot = CLI_ARG, .arg = &cmds_cert_first_arg, .next = local_second},
 	{0},
 };
 
-static const struct cli_node ca_cert_file[] = {
-	{.slot = CLI_ARG, .arg = &cmds_cert_file_arg, .run = cmds_cert_import_ca},
+static const struct cli_node ca_third[] = {
+	{.slot = CLI_ARG, .arg = &cmds_cert_ca_name_arg, .run = cmds_cert_import_ca},
 	{0},
 };
 
-static const struct cli_node ca_name[] = {
-	{.slot = CLI_ARG, .arg = &cmds_cert_name_arg, .next = ca_cert_file},
+static const struct cli_node ca_second[] = {
+	{.slot = CLI_ARG,
+	 .arg = &cmds_cert_second_arg,
+	 .run = cmds_cert_import_ca,
+	 .next = ca_third},
+	{0},
+};
+
+static const struct cli_node ca_first[] = {
+	{.slot = CLI_ARG, .arg = &cmds_cert_first_arg, .next = ca_second},
 	{0},
 };
 
 static const struct cli_node local_import[] = {
 	{.word = "import",
-	 .help = "Import a certificate and its key from PEM files.",
-	 .next = local_name},
+	 .help = "Import a certificate and its key: from a TFTP server, or from PEM files.",
+	 .next = local_first},
 	{0},
 };
 
 static const struct cli_node ca_import[] = {
-	{.word = "import", .help = "Import a CA certificate from a PEM file.", .next = ca_name},
+	{.word = "import",
+	 .help = "Import a CA certificate: from a TFTP server, or from a PEM file.",
+	 .next = ca_first},
 	{0},
 };
 

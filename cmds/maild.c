@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/walk.h"
+#include "log/clock.h"
 #include "log/debug.h"
 #include "maild/ctl.h"
 
@@ -39,12 +40,11 @@ static const char *field(const char *reply, const char *name, char *buf, size_t 
 	return buf;
 }
 
-/* ctime(3)'s layout, as the appliance prints it (spec §8.1). */
+/* ctime(3)'s layout, as the appliance prints it (spec §8.1), in the
+ * zone of system global timezone. */
 static const char *when(const char *epoch, char *buf, size_t len)
 {
-	time_t t = (time_t)strtoll(epoch, NULL, 10);
-	struct tm tm;
-	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm))
+	if (!log_clock_format((time_t)strtoll(epoch, NULL, 10), "%a %b %e %H:%M:%S %Y", buf, len))
 		snprintf(buf, len, "?");
 	return buf;
 }
@@ -91,27 +91,31 @@ static int show_stats(struct cli *cli, const char *r)
 	return 0;
 }
 
-/* Our addition: each queued message. */
+/* Our addition: each queued message, with the time it was queued and the
+ * time of its next try in the zone of system global timezone. */
 static int show_queue(struct cli *cli, const char *r)
 {
 	int n = 0;
-	cli_out_printf(cli->out, "%-8s %-8s %-8s %-10s %-30s %s\n", "id", "age(s)", "attempts",
+	time_t now = time(NULL);
+	cli_out_printf(cli->out, "%-8s %-19s %-8s %-8s %-30s %s\n", "id", "queued", "attempts",
 		       "next-try", "recipients", "last error");
 	for (const char *p = r; *p; n++) {
-		long long id, age, next;
+		long long id, created, next;
 		int attempts, used = 0;
 		size_t len = strcspn(p, "\n");
-		char line[1200];
+		char line[1200], queued[32], nx[32];
 		snprintf(line, sizeof line, "%.*s", (int)len, p);
 		p += len + (p[len] == '\n');
-		if (sscanf(line, "%lld %lld %d %lld %n", &id, &age, &attempts, &next, &used) < 4)
+		if (sscanf(line, "%lld %lld %d %lld %n", &id, &created, &attempts, &next, &used) <
+		    4)
 			continue;
 		char *tab = strchr(line + used, '\t');
 		if (tab)
 			*tab++ = '\0';
-		char nx[16];
-		snprintf(nx, sizeof nx, next ? "in %llds" : "now", next);
-		cli_out_printf(cli->out, "%-8lld %-8lld %-8d %-10s %-30s %s\n", id, age, attempts,
+		log_clock_format((time_t)created, "%Y-%m-%d %H:%M:%S", queued, sizeof queued);
+		if (next <= now || !log_clock_format((time_t)next, "%H:%M:%S", nx, sizeof nx))
+			snprintf(nx, sizeof nx, "now");
+		cli_out_printf(cli->out, "%-8lld %-19s %-8d %-8s %-30s %s\n", id, queued, attempts,
 			       nx, line + used, tab && *tab ? tab : "-");
 	}
 	cli_out_printf(cli->out, "%d message(s) queued\n", n);
@@ -120,13 +124,15 @@ static int show_queue(struct cli *cli, const char *r)
 
 static void usage(struct cli *cli)
 {
+	/* The appliance's tests first, in its words; appsh's own after them,
+	 * marked as such. */
 	cli_out_printf(cli->out, "Fazmaild Daemon Test Usage:\n"
 				 "1: show PID and daemon status\n"
 				 "2: show runtime status\n"
-				 "3: show the queued messages\n"
 				 "90: pause sending mail\n"
 				 "91: resume sending mail\n"
-				 "99: restart fazmaild daemon\n");
+				 "99: restart fazmaild daemon\n"
+				 "3: show the queued messages (appsh addition)\n");
 }
 
 /* ---- the debug watch's state (used by 99 too) --------------------------- */

@@ -8,6 +8,7 @@
 #include "cmds/status.h"
 
 #include "cli/session.h"
+#include "log/clock.h"
 
 int cmds_system_status(struct cli *cli, struct cli_out *out)
 {
@@ -16,23 +17,11 @@ int cmds_system_status(struct cli *cli, struct cli_out *out)
 	char *tz = config_read_attr(cli->cfg, "system global", "timezone");
 	const struct schema_enum *zone = tz ? schema_enum_find(&g->attrs[tz_index], tz) : NULL;
 	char host[64], serial[64] = "", now[64] = "", disk[96] = "unknown";
-	char *saved_tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
 	struct statvfs vfs;
-	time_t t = time(NULL);
-	struct tm tm;
 
 	config_hostname(cli->cfg, host, sizeof host);
 	config_meta(cli->cfg, "serial", serial, sizeof serial);
-	/* The clock is shown in the configured zone, whatever the process's TZ. */
-	setenv("TZ", zone ? zone->data : "UTC", 1);
-	tzset();
-	strftime(now, sizeof now, "%a %b %d %H:%M:%S %Z %Y", localtime_r(&t, &tm));
-	if (saved_tz)
-		setenv("TZ", saved_tz, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved_tz);
+	log_clock_format(time(NULL), "%a %b %d %H:%M:%S %Z %Y", now, sizeof now);
 	if (statvfs(config_statedir(cli->cfg), &vfs) == 0)
 		snprintf(disk, sizeof disk, "Free %.2fGB, Total %.2fGB",
 			 (double)vfs.f_bavail * vfs.f_frsize / 1e9,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/certs.h"
 #include "config/priv.h"
 #include "store/secret.h"
 #include "store/statedir.h"
@@ -55,7 +56,9 @@ int config_open(const char *statedir, struct config **out, char *err, size_t err
 		free(cfg);
 		return -1;
 	}
-	if (secret_key_open(statedir, &cfg->key, err, errlen) != 0) {
+	if (secret_key_open(statedir, &cfg->key, err, errlen) != 0 ||
+	    config_builtin_cert(cfg, err, errlen) != 0) {
+		secret_key_free(cfg->key);
 		store_close(cfg->st);
 		free(cfg);
 		return -1;

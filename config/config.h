@@ -121,6 +121,9 @@ int config_read(struct config *cfg, const char *path, const struct schema_node *
 char *config_read_attr(struct config *cfg, const char *path, const char *attr);
 /* The committed hostname ("appsh" when unset). */
 void config_hostname(struct config *cfg, char *buf, size_t len);
+/* The IANA zone of `system global timezone` ("UTC" by default): the
+ * appliance's local time, for log_clock_source (arg: a struct config). */
+const char *config_clock_zone(void *cfg);
 /* 1 when the entry exists, 0 when not, <0 store error. */
 int config_exists(struct config *cfg, const char *path, const char *key);
 /* Calls cb for each committed key of the table at path, in table order;

@@ -78,6 +78,14 @@ void config_hostname(struct config *cfg, char *buf, size_t len)
 	free(h);
 }
 
+const char *config_clock_zone(void *cfg)
+{
+	char *tz = config_read_attr(cfg, "system global", "timezone");
+	const char *zone = schema_timezone_zone(tz);
+	free(tz);
+	return zone;
+}
+
 int config_exists(struct config *cfg, const char *path, const char *key)
 {
 	int64_t id;

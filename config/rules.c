@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/certs.h"
 #include "config/priv.h"
 #include "schema/admin.h"
 
@@ -27,16 +28,22 @@ static const char *cert_local_verify(struct config *cfg, char *const *vals, char
 	const struct schema_node *t = schema_lookup("system certificate local");
 	const char *c = schema_attr_value(t, vals, schema_attr_index(t, "certificate"));
 	const char *enc = schema_attr_value(t, vals, schema_attr_index(t, "private-key"));
+	const char *encpw = schema_attr_value(t, vals, schema_attr_index(t, "password"));
 	char err[256];
 	const char *why = NULL;
 
 	if (!*c || !*enc)
 		return NULL; /* incomplete is allowed; the mail test says what is missing */
 	char *key = config_secret_decrypt(cfg, enc, err, sizeof err);
-	BIO *cb = BIO_new_mem_buf(c, -1), *kb = key ? BIO_new_mem_buf(key, -1) : NULL;
+	char *pw = *encpw ? config_secret_decrypt(cfg, encpw, err, sizeof err) : NULL;
+	BIO *cb = BIO_new_mem_buf(c, -1);
 	X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
-	EVP_PKEY *k = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
-	if (!x || !k || X509_check_private_key(x, k) != 1) {
+	EVP_PKEY *k = key ? config_pem_key(key, pw) : NULL;
+	if (!k) {
+		snprintf(msg, len, "the private key does not decrypt%s",
+			 pw ? " with this password" : ": set its password");
+		why = msg;
+	} else if (!x || X509_check_private_key(x, k) != 1) {
 		snprintf(msg, len, "the private key does not match the certificate");
 		why = msg;
 	}
@@ -44,8 +51,8 @@ static const char *cert_local_verify(struct config *cfg, char *const *vals, char
 	X509_free(x);
 	EVP_PKEY_free(k);
 	BIO_free(cb);
-	BIO_free(kb);
 	config_secret_free(key);
+	config_secret_free(pw);
 	return why;
 }
 

@@ -14,10 +14,10 @@
  *      (cli_choices) in the mode the previous lines reached, then the line
  *      itself through cli_run_line outside script mode, so the one-commit-
  *      per-`next` path is covered too.
- * Then the store must pass SQLite's integrity check and open again, and its
- * `show` output, fed as a script to a fresh store with the same key, must
- * run without error and give the same `show` output back (the re-import
- * round trip).  A failure there aborts with both outputs on stderr.
+ * Then the store must pass SQLite's integrity check, and its `show`
+ * output, fed as a script to a fresh store with the same key, must run
+ * without error and give the same `show` output back (the re-import round
+ * trip).  A failure there aborts with both outputs on stderr.
  *
  * Everything the shell prints goes to /dev/null: stdout is reopened there
  * and the shell's `stderr` stream is pointed at /dev/null.  libFuzzer keeps
@@ -25,25 +25,22 @@
  * directly, so their reports still show.  Set APPSH_FUZZ_VERBOSE=1 to see
  * the shell's output when replaying one input.
  *
- * State: one private directory (mkdtemp in $TMPDIR, default /tmp), removed
- * at exit, holding two state directories: a/ for the input, b/ for the
- * round trip.  At start-up a session is opened once on an empty one, which
- * creates the store and key as a first start does; those files are kept in
- * memory as the fresh state.  Before every input (RESET_EVERY = 1) a/ is
- * wiped and the fresh state written back, so every input starts from the
- * same store and key, and a crash reproduces by running the binary on the
- * crash file alone:
+ * State: two sessions are opened once, at start-up, on two private state
+ * directories (mkdtemp in $TMPDIR, default /tmp, removed at exit): a/ for
+ * the input, b/ for the round trip.  The first opening creates the store
+ * and key as a first start does; that fresh database is then copied into
+ * memory (sqlite3_serialize) and each session's connection is switched to
+ * an in-memory copy of it (sqlite3_deserialize).  Before every input the
+ * input's session gets a new copy of the fresh database and its session
+ * state is put back as it was after opening, so every input starts from
+ * the same store and key and a crash reproduces alone:
  *     build-fuzz/fuzz/fuzz_cli crash-<sha1>
- * Restoring the saved files, rather than letting each input create its own
- * store, saves the schema set-up and 8 of the 10 fsyncs an input costs on
- * average: measured on the seed corpus under ASan, 3.7 s of CPU per 1000
- * inputs instead of 6.1; with the checks above, 4.0 s (~250 exec/s on an
- * idle core, above the ~200 that makes a full reset per input
- * affordable; expect half that on a busy machine).  If RESET_EVERY is
- * ever raised, an input may depend on what earlier inputs committed;
- * reproduce such a crash from an empty state directory with the inputs run
- * since the last reset.  A crash or timeout ends the process with _Exit, so
- * the directory ($TMPDIR/appsh-fuzz.XXXXXX) is then left behind.
+ * Opening a session per input and writing the store to disk cost ~15 ms an
+ * input (fsyncs, schema set-up); in memory an input costs well under 1 ms,
+ * so the target runs over 1000 inputs/s.  The file store itself (WAL,
+ * fsync, reopening) is tested by tests/store.  A crash or timeout ends the
+ * process with _Exit, so the directory ($TMPDIR/appsh-fuzz.XXXXXX) is then
+ * left behind.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -59,22 +56,20 @@
 #include "fuzz/fuzz.h"
 #include "cli/cli.h"
 #include "cmds/cmds.h"
-
-enum { RESET_EVERY = 1 }; /* restore the fresh state before every Nth input */
+#include "config/priv.h" /* the store under the configuration: reset in memory */
+#include "store/priv.h"	 /* its SQLite handle */
+#include "store/store.h"
 
 static char top_dir[4000];
 static char state_dir[4096];  /* top_dir/a: the input's */
 static char import_dir[4096]; /* top_dir/b: the round trip's */
-static unsigned long inputs;
 
-/* The files of a fresh state directory (config.db, secret.key). */
-static struct fresh_file {
-	char name[256];
-	char *data;
-	size_t len;
-} fresh[8];
-static size_t nfresh;
-static char *fresh_show; /* `show` of the fresh state */
+static struct cli sess, import;		    /* opened once */
+static struct cli sess_fresh, import_fresh; /* as they were just after opening */
+static unsigned char *fresh_db;		    /* the fresh store, serialized */
+static sqlite3_int64 fresh_db_len;
+static sqlite3_int64 changes_at_reset; /* the input's connection's count then */
+static char *fresh_show;	       /* `show` of the fresh state */
 static size_t fresh_show_len;
 
 static void die(const char *what, const char *detail)
@@ -109,6 +104,8 @@ static void wipe_state(const char *dir)
 
 static void remove_state(void)
 {
+	cli_session_close(&sess);
+	cli_session_close(&import);
 	wipe_state(state_dir);
 	wipe_state(import_dir);
 	rmdir(state_dir);
@@ -116,71 +113,82 @@ static void remove_state(void)
 	rmdir(top_dir);
 }
 
-/* Creates the fresh state in dir as a first start does and keeps its files. */
-static void save_fresh_state(const char *dir)
+/* Gives the session's connection a new in-memory copy of the fresh store. */
+static void load_fresh_db(struct cli *cli)
 {
-	struct cli cli;
-	char err[512] = "", path[4096 + 256];
-	DIR *d;
-	struct dirent *e;
-
-	if (cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0)
-		die("cannot create a store", err);
-	cli_session_close(&cli);
-	if (!(d = opendir(dir)))
-		die("cannot read", dir);
-	while ((e = readdir(d))) {
-		struct stat sb;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (nfresh == sizeof fresh / sizeof *fresh)
-			die("too many files in", dir);
-		struct fresh_file *f = &fresh[nfresh++];
-		snprintf(f->name, sizeof f->name, "%s", e->d_name);
-		path_in(path, sizeof path, dir, e->d_name);
-		int fd = open(path, O_RDONLY);
-		if (fd < 0 || fstat(fd, &sb) != 0 || !(f->data = malloc(sb.st_size + 1)) ||
-		    read(fd, f->data, sb.st_size) != sb.st_size)
-			die("cannot read", path);
-		f->len = sb.st_size;
-		close(fd);
-	}
-	closedir(d);
+	unsigned char *copy = sqlite3_malloc64((sqlite3_uint64)fresh_db_len);
+	if (!copy)
+		die("sqlite3_malloc64", "out of memory");
+	memcpy(copy, fresh_db, (size_t)fresh_db_len);
+	if (sqlite3_deserialize(
+		    store_sqlite(cli->cfg->st), "main", copy, fresh_db_len, fresh_db_len,
+		    SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK)
+		die("sqlite3_deserialize", sqlite3_errmsg(store_sqlite(cli->cfg->st)));
 }
 
-/* Puts a state directory back to the saved fresh state. */
-static void restore_fresh_state(const char *dir)
+/* Opens a session on dir whose store lives in memory from now on. */
+static void open_in_memory(struct cli *cli, struct cli *fresh, const char *dir)
 {
-	char path[4096 + 256];
-
-	wipe_state(dir);
-	for (size_t i = 0; i < nfresh; i++) {
-		path_in(path, sizeof path, dir, fresh[i].name);
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd < 0 || write(fd, fresh[i].data, fresh[i].len) != (ssize_t)fresh[i].len)
-			die("cannot write", path);
-		close(fd);
+	char err[512] = "";
+	if (cli_session_open(cli, &cmds_hooks, dir, err, sizeof err) != 0)
+		die("cannot open a session", err);
+	if (!fresh_db) {
+		/* The store a first start makes, in memory.  It is in WAL mode,
+		 * which an in-memory database cannot be: bytes 18 and 19 of the
+		 * header say so, and go back to the rollback journal. */
+		fresh_db = sqlite3_serialize(store_sqlite(cli->cfg->st), "main", &fresh_db_len, 0);
+		if (!fresh_db || fresh_db_len < 100)
+			die("sqlite3_serialize", "cannot copy the fresh store");
+		fresh_db[18] = fresh_db[19] = 1;
 	}
+	load_fresh_db(cli);
+	*fresh = *cli;
 }
 
-/* The output of `show` on the store in dir (malloc'd, NUL-terminated). */
-static char *show_config(const char *dir, size_t *len)
+/* Back to the state just after opening: what cli_session_close would drop
+ * is dropped, the session's fields are reset, the store is fresh again. */
+static void reset_session(struct cli *cli, const struct cli *fresh)
 {
-	struct cli cli;
-	char err[512] = "", *buf = NULL;
+	cli_session_leave(cli);
+	if (store_in_transaction(cli->cfg->st))
+		store_rollback(cli->cfg->st);
+	free(cli->err);
+	*cli = *fresh;
+	load_fresh_db(cli);
+	if (cli == &sess)
+		changes_at_reset = sqlite3_total_changes64(store_sqlite(cli->cfg->st));
+}
+
+/* The output of `show` in the session (malloc'd, NUL-terminated). */
+static char *show_config(struct cli *cli, size_t *len)
+{
+	char *buf = NULL;
 	bool secret, understood;
 	FILE *f = open_memstream(&buf, len);
+	struct cli_out *keep = cli->out;
 
-	if (!f || cli_session_open(&cli, &cmds_hooks, dir, err, sizeof err) != 0)
-		die("cannot open the session for show", err);
-	cli_out_free(cli.out);
-	if (!(cli.out = cli_out_new(f)))
+	if (!f || !(cli->out = cli_out_new(f)))
 		die("cli_out_new", "out of memory");
-	if (cli_run_line(&cli, "show", 4, &secret, &understood) != 0)
-		die("show failed", cli.err ? cli.err : "");
-	cli_session_close(&cli);
+	if (cli_run_line(cli, "show", 4, &secret, &understood) != 0)
+		die("show failed", cli->err ? cli->err : "");
+	cli_out_free(cli->out);
+	cli->out = keep;
 	fclose(f);
 	return buf;
+}
+
+/*
+ * AddressSanitizer's defaults suit a program that allocates now and then;
+ * the shell allocates for every word of every command, and with a 256 MB
+ * quarantine and every new block filled, each input touched fresh pages
+ * and a third of the time went to page faults and memset.  A 16 MB
+ * quarantine still catches a use after free within an input and well
+ * beyond it.  ASAN_OPTIONS set by hand still win.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "quarantine_size_mb=16:max_malloc_fill_size=0";
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -195,7 +203,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		die("mkdtemp", top_dir);
 	path_in(state_dir, sizeof state_dir, top_dir, "a");
 	path_in(import_dir, sizeof import_dir, top_dir, "b");
-	atexit(remove_state);
 	if (mkdir(state_dir, 0700) != 0 || mkdir(import_dir, 0700) != 0)
 		die("cannot create state directories in", top_dir);
 
@@ -205,48 +212,53 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			die("cannot open", "/dev/null");
 		stderr = null; /* glibc's stderr is an assignable FILE * */
 	}
-	save_fresh_state(state_dir);
-	fresh_show = show_config(state_dir, &fresh_show_len);
+	open_in_memory(&sess, &sess_fresh, state_dir);
+	/* The round trip's store must take the same key to read ENC values. */
+	char src[4096 + 64], dst[4096 + 64];
+	path_in(src, sizeof src, state_dir, "secret.key");
+	path_in(dst, sizeof dst, import_dir, "secret.key");
+	if (link(src, dst) != 0)
+		die("cannot share the key with", import_dir);
+	open_in_memory(&import, &import_fresh, import_dir);
+	atexit(remove_state);
+	fresh_show = show_config(&sess, &fresh_show_len);
 	return 0;
 }
 
-/* Dies unless PRAGMA integrity_check passes on the store in dir. */
-static void check_store(const char *dir)
+/* Dies unless PRAGMA quick_check (integrity_check less the index contents'
+ * agreement, which UNIQUE lookups of every commit exercise) passes. */
+static void check_store(struct cli *cli)
 {
-	char path[4096 + 256];
-	sqlite3 *db = NULL;
+	sqlite3 *db = store_sqlite(cli->cfg->st);
 	sqlite3_stmt *s = NULL;
 
-	path_in(path, sizeof path, dir, "config.db");
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &s, NULL) != SQLITE_OK)
 		die("cannot check the store", sqlite3_errmsg(db));
 	if (sqlite3_step(s) != SQLITE_ROW || strcmp((const char *)sqlite3_column_text(s, 0), "ok"))
 		die("the store fails its integrity check after this input",
 		    (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
-	sqlite3_close(db);
 }
 
 /* `show` of the input's store, run as a script on a fresh store with the
  * same key, must succeed and give the same `show` back. */
 static void check_round_trip(void)
 {
-	struct cli cli;
-	char err[512] = "";
 	size_t len, len2;
-	char *shown = show_config(state_dir, &len);
+	/* Nothing written since the fresh store was loaded: nothing to
+	 * re-import (most inputs commit nothing; `show` costs the most). */
+	if (sqlite3_total_changes64(store_sqlite(sess.cfg->st)) == changes_at_reset)
+		return;
+	char *shown = show_config(&sess, &len);
 
 	if (len == fresh_show_len && memcmp(shown, fresh_show, len) == 0) {
 		free(shown); /* nothing committed: nothing to re-import */
 		return;
 	}
-	restore_fresh_state(import_dir);
-	if (cli_session_open(&cli, &cmds_hooks, import_dir, err, sizeof err) != 0)
-		die("cannot open the session for the re-import", err);
-	int status = cli_run_script(&cli, -1, shown, false);
-	cli_session_close(&cli);
-	char *again = show_config(import_dir, &len2);
+	reset_session(&import, &import_fresh);
+	int status = cli_run_script(&import, -1, shown, false);
+	cli_session_leave(&import);
+	char *again = show_config(&import, &len2);
 	if (status != 0 || len != len2 || memcmp(shown, again, len) != 0) {
 		dprintf(STDERR_FILENO,
 			"--- show ---\n%s--- show after re-importing it ---\n%s---\n", shown,
@@ -339,30 +351,26 @@ static void run_script(struct cli *cli, const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cli cli;
-	char err[512] = "";
-
-	if (inputs++ % RESET_EVERY == 0)
-		restore_fresh_state(state_dir);
 
 	struct cli_tokens t;
 	cli_tokenize((const char *)data, size, &t);
 	cli_tokens_free(&t);
 	each_line(NULL, (const char *)data, size, tokenize_line);
 
-	if (cli_session_open(&cli, &cmds_hooks, state_dir, err, sizeof err) != 0)
-		die("cannot open the session", err);
-	run_script(&cli, data, size);
-	drop_errors(&cli);
-	cli.done = false;
+	reset_session(&sess, &sess_fresh);
+	run_script(&sess, data, size);
+	drop_errors(&sess);
+	sess.done = false;
 
-	each_line(&cli, (const char *)data, size, terminal_line);
-	cli_session_leave(&cli); /* an unfinished `config` is dropped, as at Ctrl-D */
-	cli_session_close(&cli);
+	each_line(&sess, (const char *)data, size, terminal_line);
+	cli_session_leave(&sess); /* an unfinished `config` is dropped, as at Ctrl-D */
+	if (store_in_transaction(sess.cfg->st)) /* as cli_session_close would */
+		store_commit(sess.cfg->st);
 
-	/* Whatever the input did, the store must be sound, open again (in
-	 * show_config) and survive the round trip. */
-	check_store(state_dir);
+	/* Whatever the input did, the store must be sound and survive the
+	 * round trip. */
+	if (sqlite3_total_changes64(store_sqlite(sess.cfg->st)) != changes_at_reset)
+		check_store(&sess); /* else it is the fresh store, checked once */
 	check_round_trip();
 	return 0;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "log/clock.h"
+
 /*
  * One shell's settings (see debug.h for why they are per process).  The
  * applications are the ones this appliance has; `diagnose debug info`
@@ -132,12 +134,8 @@ static void put_lines(FILE *out, const char *text, size_t n, const char *stamp)
 void log_debug_print_lines(const char *text, size_t len)
 {
 	char stamp[32] = "";
-	if (timestamps) {
-		time_t t = time(NULL);
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S ", &tm);
-	}
+	if (timestamps) /* the appliance's local time: system global timezone */
+		log_clock_format(time(NULL), "%Y-%m-%d %H:%M:%S ", stamp, sizeof stamp);
 	/* One message's lines stay together, and show at once. */
 	flockfile(stdout);
 	put_lines(stdout, text, len, stamp);

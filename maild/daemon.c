@@ -269,8 +269,9 @@ static int list_one(void *arg, const struct mq_msg *m)
 {
 	FILE *f = arg;
 	time_t now = time(NULL);
-	fprintf(f, "%" PRId64 " %" PRId64 " %d %" PRId64 " ", m->id, (int64_t)now - m->created,
-		m->attempts, m->next_try > now ? m->next_try - (int64_t)now : 0);
+	/* Times as epochs: the shell shows them in the appliance's zone. */
+	fprintf(f, "%" PRId64 " %" PRId64 " %d %" PRId64 " ", m->id, (int64_t)m->created,
+		m->attempts, m->next_try > now ? (int64_t)m->next_try : 0);
 	for (const char *p = m->rcpts; *p; p++)
 		if (*p != '\n' || p[1])
 			fputc(*p == '\n' ? ',' : *p, f);

@@ -119,46 +119,54 @@ static const struct schema_node admin_profile = {
 
 /* ---- system admin user ------------------------------------------------- */
 
-#define TRUST4(n)                                                                                  \
+/*
+ * The appliance's trusted hosts (FortiAnalyzer/FortiManager schema): slot
+ * 1 admits everyone by default (0.0.0.0/0, ::/0), slots 2-10 no one (the
+ * all-ones host, which no client can have).  An IPv4 client must fall in a
+ * trusthost slot, an IPv6 client in an ipv6_trusthost slot: restricting
+ * one family leaves the other as its own slots say.
+ */
+#define TRUST4_NONE "255.255.255.255 255.255.255.255"
+#define TRUST6_NONE "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
+#define TRUST4(n, d)                                                                               \
 	{                                                                                          \
-		.name = "trusthost" #n, .help = "Admin trusted host IPv4 address and netmask.",    \
-		.type = SCHEMA_T_STRING, .max = 31, .def = "0.0.0.0 0.0.0.0",                      \
-		.check = check_trusthost                                                           \
+		.name = "trusthost" #n, .help = "Admin user trusted host IP.",                     \
+		.type = SCHEMA_T_STRING, .max = 31, .def = d, .check = check_trusthost             \
 	}
-#define TRUST6(n)                                                                                  \
+#define TRUST6(n, d)                                                                               \
 	{                                                                                          \
-		.name = "ip6-trusthost" #n, .help = "Admin trusted host IPv6 prefix.",             \
-		.type = SCHEMA_T_STRING, .max = 49, .def = "::/0", .check = check_trusthost6       \
+		.name = "ipv6_trusthost" #n, .help = "Admin user trusted host IPv6.",              \
+		.type = SCHEMA_T_STRING, .max = 49, .def = d, .check = check_trusthost6            \
 	}
 
 /* Alphabetical, except that the trusted hosts go 1..10 as on the appliance. */
 static const struct schema_attr user_attrs[] = {
 	{.name = "description", .help = "Description.", .type = SCHEMA_T_STRING, .max = 127},
-	TRUST6(1),
-	TRUST6(2),
-	TRUST6(3),
-	TRUST6(4),
-	TRUST6(5),
-	TRUST6(6),
-	TRUST6(7),
-	TRUST6(8),
-	TRUST6(9),
-	TRUST6(10),
+	TRUST6(1, "::/0"),
+	TRUST6(2, TRUST6_NONE),
+	TRUST6(3, TRUST6_NONE),
+	TRUST6(4, TRUST6_NONE),
+	TRUST6(5, TRUST6_NONE),
+	TRUST6(6, TRUST6_NONE),
+	TRUST6(7, TRUST6_NONE),
+	TRUST6(8, TRUST6_NONE),
+	TRUST6(9, TRUST6_NONE),
+	TRUST6(10, TRUST6_NONE),
 	{.name = "profileid",
 	 .help = "Admin profile: what this administrator may do.",
 	 .type = SCHEMA_T_STRING,
 	 .max = 35,
 	 .ref = "system admin profile"},
-	TRUST4(1),
-	TRUST4(2),
-	TRUST4(3),
-	TRUST4(4),
-	TRUST4(5),
-	TRUST4(6),
-	TRUST4(7),
-	TRUST4(8),
-	TRUST4(9),
-	TRUST4(10),
+	TRUST4(1, "0.0.0.0 0.0.0.0"),
+	TRUST4(2, TRUST4_NONE),
+	TRUST4(3, TRUST4_NONE),
+	TRUST4(4, TRUST4_NONE),
+	TRUST4(5, TRUST4_NONE),
+	TRUST4(6, TRUST4_NONE),
+	TRUST4(7, TRUST4_NONE),
+	TRUST4(8, TRUST4_NONE),
+	TRUST4(9, TRUST4_NONE),
+	TRUST4(10, TRUST4_NONE),
 	{0},
 };
 

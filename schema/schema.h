@@ -46,6 +46,8 @@ struct schema_attr {
 	bool multiline;	 /* the value may hold line feeds (PEM text pasted in quotes) */
 	const char *ref; /* the value must name an entry of this table ("system
 			    certificate local"); its keys are offered by ? and TAB */
+	bool get_help;	 /* ENUM: `get` shows the choice's help text, as the
+			    appliance shows a time zone; `show` keeps the word */
 };
 
 /*
@@ -139,6 +141,10 @@ bool schema_attr_visible(const struct schema_node *node, char *const *vals, int 
 
 /* Looks up enum entry by exact name, or NULL. */
 const struct schema_enum *schema_enum_find(const struct schema_attr *attr, const char *name);
+
+/* The IANA zone ("Europe/Berlin") of a `system global timezone` value
+ * ("28"); "UTC" for NULL or an unknown value. */
+const char *schema_timezone_zone(const char *value);
 
 /* Checks used by attributes (schema/types.c). */
 const char *schema_check_host(const char *value);

@@ -6,6 +6,8 @@
  */
 #include "schema/nodes.h"
 
+#include <string.h>
+
 /* The TLS floors, shared by global-ssl-protocol and mail ssl-protocol. */
 /* clang-format off */
 #define SSL_VERSIONS \
@@ -161,6 +163,14 @@ static const struct schema_enum revision_auto_delete[] = {
 	{0},
 };
 
+const char *schema_timezone_zone(const char *value)
+{
+	for (const struct schema_enum *e = timezones; value && e->name; e++)
+		if (strcmp(e->name, value) == 0)
+			return e->data;
+	return "UTC";
+}
+
 static const struct schema_attr global_attrs[] = {
 	{.name = "admin-timeout",
 	 .help = "Idle timeout of interactive admin sessions, in minutes.",
@@ -217,7 +227,8 @@ static const struct schema_attr global_attrs[] = {
 	 .help = "Time zone.",
 	 .type = SCHEMA_T_ENUM,
 	 .enums = timezones,
-	 .def = "00"},
+	 .def = "00",
+	 .get_help = true},
 	{0},
 };
 
@@ -250,6 +261,8 @@ static const struct schema_node system_dns = {
 
 /* ---- system certificate ----------------------------------------------- */
 
+/* The appliance's attribute names (FortiAnalyzer/FortiManager `system
+ * certificate local` and `ca`), so that its `show` output reads back. */
 static const struct schema_attr cert_local_attrs[] = {
 	{.name = "certificate",
 	 .help = "PEM certificate, intermediates after it.",
@@ -257,9 +270,21 @@ static const struct schema_attr cert_local_attrs[] = {
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comment",
+	 .help = "Local certificate comment.",
+	 .type = SCHEMA_T_STRING,
+	 .max = 127},
+	{.name = "csr",
+	 .help = "PEM certificate signing request (kept, not used).",
+	 .type = SCHEMA_T_STRING,
+	 .max = 32768,
+	 .multiline = true},
+	{.name = "password",
+	 .help = "Password of the private key, when the key is encrypted.",
+	 .type = SCHEMA_T_PASSWORD,
+	 .max = 128},
 	{.name = "private-key",
-	 .help = "PEM private key of the certificate (unencrypted).",
+	 .help = "PEM private key of the certificate.",
 	 .type = SCHEMA_T_PASSWORD,
 	 .max = 16384,
 	 .multiline = true,
@@ -268,17 +293,17 @@ static const struct schema_attr cert_local_attrs[] = {
 };
 
 static const struct schema_attr cert_ca_attrs[] = {
-	{.name = "certificate",
+	{.name = "ca",
 	 .help = "PEM certificate of a trusted CA.",
 	 .type = SCHEMA_T_STRING,
 	 .max = 32768,
 	 .multiline = true,
 	 .check = schema_check_pem_cert},
-	{.name = "comments", .help = "Comments.", .type = SCHEMA_T_STRING, .max = 127},
+	{.name = "comment", .help = "CA certificate comment.", .type = SCHEMA_T_STRING, .max = 127},
 	{0},
 };
 
-static const char *const cert_summary[] = {"comments", NULL};
+static const char *const cert_summary[] = {"comment", NULL};
 
 static const struct schema_node cert_local = {
 	.name = "local",

@@ -108,10 +108,42 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"                   admin TEXT NOT NULL, source TEXT NOT NULL, kind TEXT NOT NULL,"
 	"                   comment TEXT NOT NULL, changes BLOB NOT NULL);"
 	"ALTER TABLE admin_session ADD COLUMN editing TEXT NOT NULL DEFAULT '';",
+	/* 4: the appliance's trusted hosts (docs/admin.md).  Before, every
+	 * slot defaulted to "anyone" and counted as unset; any set slot, of
+	 * either family, restricted both.  Now trusthost1 and ipv6_trusthost1
+	 * admit everyone by default, slots 2-10 no one, and each family has
+	 * its own slots (ip6-trusthostN is now ipv6_trusthostN).  So that no
+	 * administrator gains access: slots that meant "unset" are dropped,
+	 * and a restricted administrator's slot 1 of each family, unless set,
+	 * is set to admit no one -- exactly who was admitted before is. */
+	"CREATE TEMP TABLE m4_user AS SELECT id FROM entry WHERE path = 'system admin user';"
+	"DELETE FROM value WHERE entry IN m4_user AND ("
+	" (attr GLOB 'trusthost[0-9]*' AND (value GLOB '*/0' OR value GLOB '* 0.0.0.0'))"
+	" OR (attr GLOB 'ip6-trusthost[0-9]*' AND value GLOB '*/0'));"
+	"UPDATE value SET attr = 'ipv6_trusthost' || substr(attr, 14)"
+	" WHERE entry IN m4_user AND attr GLOB 'ip6-trusthost[0-9]*';"
+	"CREATE TEMP TABLE m4_restricted AS SELECT DISTINCT entry FROM value"
+	" WHERE entry IN m4_user AND (attr GLOB 'trusthost[0-9]*' OR attr GLOB "
+	"'ipv6_trusthost[0-9]*');"
+	"INSERT OR IGNORE INTO value(entry, attr, value)"
+	" SELECT entry, 'trusthost1', '255.255.255.255 255.255.255.255' FROM m4_restricted;"
+	"INSERT OR IGNORE INTO value(entry, attr, value)"
+	" SELECT entry, 'ipv6_trusthost1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128'"
+	" FROM m4_restricted;"
+	"DROP TABLE m4_user; DROP TABLE m4_restricted;",
+	/* 5: the certificate tables take the appliance's attribute names
+	 * (docs/fidelity.md): comments -> comment, and a CA's certificate is
+	 * its `ca`. */
+	"UPDATE value SET attr = 'comment' WHERE attr = 'comments' AND entry IN"
+	" (SELECT id FROM entry WHERE path IN ('system certificate local',"
+	" 'system certificate ca'));"
+	"UPDATE value SET attr = 'ca' WHERE attr = 'certificate' AND entry IN"
+	" (SELECT id FROM entry WHERE path = 'system certificate ca');",
 };
 
 struct store {
 	struct db *db;
+	int listing; /* store_entry_keys calls in progress (they may nest) */
 };
 
 struct db *store_db(struct store *st)
@@ -308,16 +340,28 @@ int store_entry_rename(struct store *st, int64_t id, const char *newkey)
 
 int store_entry_keys(struct store *st, const char *path, store_key_cb cb, void *arg)
 {
-	/* A private statement: callers may look up values while iterating. */
-	sqlite3_stmt *s;
+	/* Callers may look up values, and even list another table, while
+	 * iterating: the prepared statement serves the outermost listing; one
+	 * nested in it prepares a private one.  (Preparing every time was a
+	 * fifth of the shell's work per command.) */
+	bool private = st->listing > 0;
+	sqlite3_stmt *s = private ? NULL : get(st, S_KEYS);
 	int rc;
-	if (sqlite3_prepare_v2(db_sqlite(st->db), stmt_sql[S_KEYS], -1, &s, NULL) != SQLITE_OK)
+	if (!private && !s)
+		return STORE_ERR;
+	if (private &&
+	    sqlite3_prepare_v2(db_sqlite(st->db), stmt_sql[S_KEYS], -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "listing entries");
 	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	st->listing++;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (cb(arg, (const char *)sqlite3_column_text(s, 0)))
 			break;
-	sqlite3_finalize(s);
+	st->listing--;
+	if (private)
+		sqlite3_finalize(s);
+	else
+		sqlite3_reset(s);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(st, "listing entries");
 }
 

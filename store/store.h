@@ -28,7 +28,7 @@ enum {
 };
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens or creates the database at path and migrates it. */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);

@@ -34,6 +34,10 @@ is() { test "$(field "$1")" = "$2"; }
 is2() { is "$1" "$2" && is "$3" "$4"; }
 has() { grep -qxF -- "$1" <<<"$out"; }
 between() { local v; v=$(field elapsed_ms); test "$v" -ge "$1" -a "$v" -le "$2"; }
+# The resolver's own elapsed_ms against the timeout given to it: "before
+# the timeout" (an error known at once) or "one timeout, not two".  Never a
+# wall-clock bound tighter than that timeout: the machine may be loaded.
+before() { local v; v=$(field elapsed_ms); test "$v" -lt "$1"; }
 
 free_port() {
 	"$PY" -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -141,7 +145,7 @@ q "$DOWN" mail.example.test A 2000
 check "down: UNREACHABLE" is status UNREACHABLE
 check "down: errno ECONNREFUSED (111)" is errno 111
 check "down: answered_by names it" is answered_by 0
-check "down: fast (< 500 ms)" between 0 499
+check "down: before the timeout" before 2000
 
 # A server that reads and never answers.
 stub drop
@@ -149,20 +153,20 @@ DROP=$stub
 q "$DROP" mail.example.test A $TMO
 check "silent: TIMEOUT" is status TIMEOUT
 check "silent: answered_by -1" is answered_by -1
-check "silent: after about the timeout" between $((TMO - 20)) $((TMO + 400))
+check "silent: after the timeout, once" between $((TMO - 20)) $((2 * TMO - 1))
 
 # Failing over.
 q "$DROP,$D" mail.example.test A $TMO
 check "silent then dnsmasq: OK" is status OK
 check "silent then dnsmasq: answered_by 1" is answered_by 1
-check "silent then dnsmasq: took the first server's timeout" between $((TMO - 20)) $((TMO + 400))
+check "silent then dnsmasq: took the first server's timeout, once" between $((TMO - 20)) $((2 * TMO - 1))
 q "$DOWN,$D" mail.example.test MX 1000
 check "down then dnsmasq: answered_by 1" is answered_by 1
-check "down then dnsmasq: fast" between 0 499
+check "down then dnsmasq: before the timeout" before 1000
 q "$DROP,$DOWN" mail.example.test A $TMO
 check "silent and down: the network error is reported" is status UNREACHABLE
 check "silent and down: answered_by 1, errno 111" is2 answered_by "1" errno "111"
-check "silent and down: elapsed covers both" between $((TMO - 20)) $((TMO + 400))
+check "silent and down: elapsed covers both (one timeout)" between $((TMO - 20)) $((2 * TMO - 1))
 q "$D,$DROP" nosuch.example.test A $TMO
 check "NXDOMAIN from server 0 ends the search" is2 status "NXDOMAIN" answered_by "0"
 
@@ -195,7 +199,7 @@ check "stub TC -> TCP: one TCP query" test "$(cat "$T/stub.tc.tcp" 2>/dev/null |
 stub tc-hang
 q "$stub" mail.example.test A $TMO
 check "TC, then TCP never answers: TIMEOUT" is status TIMEOUT
-check "TC, then TCP never answers: within the timeout" between $((TMO - 20)) $((TMO + 400))
+check "TC, then TCP never answers: the timeout, once" between $((TMO - 20)) $((2 * TMO - 1))
 
 # IPv6 transport.
 if [ "$have_v6" = 1 ]; then
@@ -220,7 +224,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && unshare -n true 2>/dev
 	out=$(unshare -n sh -c 'ip link set lo up 2>/dev/null; "$0" --query 10.99.9.9:53 mail.example.test A 2000' "$DRV" 2>&1)
 	check "no route: UNREACHABLE" is status UNREACHABLE
 	check "no route: ENETUNREACH (101)" is errno 101
-	check "no route: fast" between 0 499
+	check "no route: before the timeout" before 2000
 else
 	echo "SKIP no-route case: needs root and unshare -n"
 fi
@@ -240,10 +244,10 @@ if [ "$(id -u)" = 0 ] && command -v nft >/dev/null && unshare -n true 2>/dev/nul
 	first=$(sed '/^---$/,$d' <<<"$out") second=$(sed '1,/^---$/d' <<<"$out")
 	out=$first
 	check "ICMP host unreachable: UNREACHABLE, EHOSTUNREACH (113)" is2 status UNREACHABLE errno 113
-	check "ICMP host unreachable: fast" between 0 499
+	check "ICMP host unreachable: before the timeout" before 2000
 	out=$second
 	check "ICMP net unreachable, then host unreachable: the first server's error" is2 errno 101 answered_by 0
-	check "two unreachable servers: fast" between 0 499
+	check "two unreachable servers: before the timeout" before 2000
 else
 	echo "SKIP ICMP unreachable cases: need root, nft (package nftables) and unshare -n"
 fi

@@ -3,8 +3,9 @@
 # seed corpus: fuzz_cli (tokenizer and walker) for about 20 s, fuzz_reply
 # (SMTP reply parser and EHLO reader), fuzz_sniff (the sniffer's packet
 # decoder) and fuzz_changes (a revision's record) for about 10 s each,
-# fuzz_hello (the TLS diagnosis' ServerHello reader) for about 5 s (`make fuzz` runs
-# fuzz_cli for 10 min).
+# fuzz_hello (the TLS diagnosis' ServerHello reader) and fuzz_tftp (the
+# TFTP packet parser) for about 5 s (`make fuzz` runs a long campaign by
+# hand: scripts/fuzz-campaign.sh).
 #
 # The fuzz build is separate (clang, build-fuzz/, made by `make test-build`);
 # without it the test is skipped.  A crash, leak, sanitizer report or
@@ -91,6 +92,8 @@ run_fuzzer fuzz_sniff "$APPSH_SRC/fuzz/corpus-sniff" 10 -max_len=9100
 run_fuzzer fuzz_changes "$APPSH_SRC/fuzz/corpus-changes" 10
 # A ServerHello with its extensions fits in a few hundred bytes.
 run_fuzzer fuzz_hello "$APPSH_SRC/fuzz/corpus-hello" 5 -max_len=4096
+# TFTP datagrams: a full DATA packet and then some.
+run_fuzzer fuzz_tftp "$APPSH_SRC/fuzz/corpus-tftp" 5 -max_len=600
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ] && [ "$RC" -eq 0 ]

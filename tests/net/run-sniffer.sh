@@ -201,6 +201,10 @@ for sig in INT TERM; do
 	start $C "diagnose sniffer packet c0 icmp 1 0"
 	WRAP=
 	pingC 2
+	# The stop comes once the four packets were shown (an event, with a
+	# 20 s deadline): on a loaded machine the sniffer may not have been
+	# scheduled yet when ping returns.
+	for _ in $(seq 400); do [ "$(grep -c "^$TS " "$T/out")" -ge 4 ] && break; sleep 0.05; done
 	kill -$sig $PID
 	finish
 	check "count 0, SIG$sig: stops cleanly (exit 0)" test "$rc" = 0

@@ -205,6 +205,16 @@ spooled() {
 	[ "$(spool_count "$1")" = "$2" ] || problem "$1 spooled $(spool_count "$1") messages, want $2"
 }
 in_range() { [ "$1" -ge "$2" ] && [ "$1" -lt "$3" ]; }
+# The time appsh itself reports for the connection attempt ("... after N ms"
+# on the TCP line).  Checks compare it with the test's own timeout (3 s):
+# whether the timeout was reached is the event that matters, not how long
+# a loaded machine took to get there.
+attempt_ms() { sed -nE 's/^TCP: [^ ]+: .* after ([0-9]+) ms$/\1/p' <<<"$OUT" | head -n1; }
+ended_before_timeout() {
+	local ms
+	ms=$(attempt_ms)
+	[ -n "$ms" ] && [ "$ms" -lt 3000 ] || problem "$1 (attempt: ${ms:-no 'after N ms'} ms, the timeout is 3000 ms)"
+}
 SERVER25=$(printf 'set server %s\nset port 25' "$IP_S")
 
 # ---- through the router --------------------------------------------------------
@@ -235,7 +245,7 @@ failed TCP "^Network is unreachable; no SYN left this host$" "routing table" 3
 has_re "^TCP: ${IP_S//./\\.}:25: Network is unreachable after [0-9]+ ms$"
 has "TCP: on the wire: no SYN left this host"
 has_re "^Verdict: this appliance has no route to ${IP_S//./\\.} \[no-route\]$"
-in_range "$MS" 0 1000 || problem "took $MS ms: an unreachable network is known at once"
+ended_before_timeout "an unreachable network is known without waiting for the timeout"
 verdict "example 1: the client's interface is down: FAILED at TCP, network unreachable"
 ip -n "$NS_C" link set c0 up
 ip -n "$NS_C" route add default via "$IP_RC" 2>/dev/null
@@ -248,7 +258,7 @@ failed TCP "unreachable|No route to host" "on the router $IP_RC" 3
 # The capture names the router's ICMP error, in the TCP line and the verdict.
 has "TCP: on the wire: ICMP type 3 code 0 (net unreachable) from $IP_RC"
 has_re "^Verdict: the router ${IP_RC//./\\.} has no route to 10\.99\.3\.2 \(ICMP net unreachable\) \[router-no-route\]$"
-in_range "$MS" 0 1000 || problem "took $MS ms: the router's ICMP error should end it at once"
+ended_before_timeout "the router's ICMP error ends the attempt before the timeout"
 verdict "example 1: the router has no route to the server's network: FAILED at TCP, unreachable"
 
 # ---- example 2: ping works, TCP/25 is silently dropped -----------------------------
@@ -275,7 +285,9 @@ has_re "^Result: FAILED at TCP: no answer in time; [0-9]+ SYN sent, no reply; pi
 has_re "^Verdict: [0-9]+ SYN to ${IP_S//./\\.} port 25 went unanswered while the host answers ping: a firewall silently drops TCP 25 \(waited [0-9.]+ s; the timeout is 3 s per step, the test's <timeout> argument\) \[firewall-drop\]$"
 seen=$(sed -n 's/^TCP: on the wire: \([0-9]*\) SYN sent.*/\1/p' <<<"$OUT")
 [ "${seen:-0}" -ge 2 ] || problem "the capture saw ${seen:-0} SYNs, want at least 2 (retransmissions)"
-in_range "$MS" 2900 6000 || problem "took $MS ms, want about the 3 s timeout"
+# The test's own 3 s timeout ended it (not the kernel's two minutes).
+ms=$(attempt_ms)
+in_range "${ms:-0}" 2900 60000 || problem "the attempt took ${ms:-?} ms, want the 3 s timeout (not the kernel's)"
 # The SYN was sent again and again, and never answered.
 syns=$(inR nft list chain inet appsh_test forward | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
 [ "${syns:-0}" -ge 2 ] || problem "the router dropped ${syns:-0} SYNs, want at least 2 (retransmissions)"
@@ -290,7 +302,7 @@ set secure-option none" $FROM $TO 3
 failed TCP "^Connection refused; SYN answered by RST$" "check port in config system mail" 3
 has "TCP: on the wire: SYN answered by RST"
 has_re "\[port-closed\]$"
-in_range "$MS" 0 1000 || problem "took $MS ms: a RST ends it at once"
+ended_before_timeout "a RST ends the attempt before the timeout"
 verdict "nothing listening on the server: connection refused"
 
 # Without CAP_NET_RAW there is no capture: one line says so, the test goes on.

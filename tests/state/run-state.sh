@@ -21,12 +21,15 @@ check "--state-dir creates the directory and its parents" test -d "$T/a/b/state"
 check "state directory is 0700" test "$(mode "$T/a/b/state")" = 700
 check "default hostname is appsh" grep -q '^hostname *: appsh$' <<<"$out"
 check "default console-output is standard" grep -q '^console-output *: standard$' <<<"$out"
-# show prints only the built-in admin profiles and account (31 lines, and 5 of get).
-check "no mail servers; show has only the built-in admins" test "$(grep -c . <<<"$out")" = 36
+# show prints only the built-ins: the admin profiles and account (31 lines),
+# the local certificate Fortinet_Local (16), and 8 lines of get.
+check "no mail servers; show has only the built-ins" test "$(grep -c . <<<"$out")" = 55
+check "a new store has the built-in local certificate Fortinet_Local" \
+	grep -q '^    edit "Fortinet_Local"$' <<<"$out"
 check "config.db is 0600" test "$(mode "$T/a/b/state/config.db")" = 600
 check "secret.key is 0600 and 32 bytes" test "$(stat -c '%a %s' "$T/a/b/state/secret.key")" = "600 32"
 check "store is in WAL mode" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA journal_mode')" = wal
-check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 2
+check "store records its schema version" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 5
 
 # APPSH_STATE_DIR, and --state-dir winning over it.
 APPSH_STATE_DIR=$T/env "$APPSH" -c 'get system status' >/dev/null 2>&1
@@ -55,7 +58,7 @@ fi
 sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version = 99'
 err=$("$APPSH" --state-dir "$T/a/b/state" -c 'show' 2>&1); rc=$?
 check "newer store: non-zero exit" test "$rc" -ne 0
-check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 2' <<<"$err"
+check "newer store: message names both versions" grep -q 'schema version 99.*knows up to 5' <<<"$err"
 check "newer store: left as it was" test "$(sqlite3 "$T/a/b/state/config.db" 'PRAGMA user_version')" = 99
 
 # A key that others can read, or of the wrong size, is refused.

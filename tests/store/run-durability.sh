@@ -66,6 +66,7 @@ done
 C_US=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p) # the median, in microseconds
 [ "$C_US" -lt 300000 ] || C_US=300000
 echo "one 'appsh -c' commit run takes about $((C_US / 1000)) ms"
+KILL_US=$C_US # the -c rounds' kill window (adapted in c_round)
 
 # verify ROUND KIND PREFIX SENT REPORTED: the checks after a kill.  The keys
 # PREFIX1..PREFIX$SENT were sent in order; the first REPORTED were reported.
@@ -200,7 +201,7 @@ script_round() {
 # further random delay of up to one run's time: some finish, some are cut
 # short at any point of their run.
 c_round() {
-	local r=$1 j st
+	local r=$1 j st finished=0
 	CPIDS=()
 	local cmds=("$(c_cmd "$r" 0)" "$(c_cmd "$r" 1)" "$(c_cmd "$r" 2)")
 	for j in 0 1 2; do
@@ -208,13 +209,15 @@ c_round() {
 		CPIDS+=($!)
 	done
 	for j in 0 1 2; do
-		msleep "$(printf '0.%06d' $((RANDOM * C_US / 32768)))"
+		local us=$((RANDOM * KILL_US / 32768))
+		msleep "$((us / 1000000)).$(printf '%06d' $((us % 1000000)))"
 		kill -9 "${CPIDS[$j]}" 2>/dev/null
 	done
 	for j in 0 1 2; do
 		wait "${CPIDS[$j]}"
 		st=$?
 		C_EXITS[$st]=$((${C_EXITS[$st]:-0} + 1))
+		[ $st = 0 ] && finished=$((finished + 1))
 		if [ $st = 0 ]; then
 			printf 'c%s\n' "$r-$((2 * j + 1))" "$r-$((2 * j + 2))" >>"$T/must"
 		elif [ $st != 137 ]; then
@@ -222,6 +225,15 @@ c_round() {
 		fi
 	done
 	CPIDS=()
+	# The kill window follows the machine: three runs at once on a loaded
+	# machine take longer than the one measured alone.  A round where all
+	# were killed widens it, one where all finished narrows it, so that
+	# the kills keep hitting both finished and unfinished work.
+	if [ "$finished" = 0 ] && [ "$KILL_US" -lt 20000000 ]; then
+		KILL_US=$((KILL_US * 2))
+	elif [ "$finished" = 3 ] && [ "$KILL_US" -gt 20000 ]; then
+		KILL_US=$((KILL_US / 2))
+	fi
 	# Each run's pair is its own prefix: b present => a present.
 	local d=$T/dump.c$r
 	if mail_dump "$S" "$d"; then
@@ -235,7 +247,7 @@ c_round() {
 	verify "$r" -c "none" 0 0
 }
 
-STATS_REP=0 STATS_EXTRA=0
+STATS_REP=0 STATS_EXTRA=0 SCRIPT_MS=400
 declare -A C_EXITS=()
 start=$SECONDS
 r=0
@@ -245,9 +257,14 @@ exec {ERR}>&2 2>"$T/bash.err"
 while [ $r -lt 60 ] && { [ $r -lt 20 ] || [ $((SECONDS - start)) -lt "$BUDGET" ]; }; do
 	r=$((r + 1))
 	if [ $((r % 2)) = 1 ]; then
-		# Two fast rounds for each slow one.
-		script_round $r "$(printf '0.%03d' $((20 + RANDOM % 400)))" \
+		# Two fast rounds for each slow one.  The kill comes within
+		# SCRIPT_MS; a round that reported nothing before it (a loaded
+		# machine starts the shell slowly) doubles the window.
+		before=$STATS_REP
+		ms=$((20 + RANDOM % SCRIPT_MS))
+		script_round $r "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" \
 			"$([ $((r % 6)) = 5 ] && echo slow || echo fast)"
+		[ "$STATS_REP" = "$before" ] && [ "$SCRIPT_MS" -lt 10000 ] && SCRIPT_MS=$((SCRIPT_MS * 2))
 	else
 		c_round $r
 	fi

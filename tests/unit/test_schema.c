@@ -55,7 +55,7 @@ static struct prefix_allow prefix_allow[] = {
 	/* The appliance's trusted-host slots 1..10: `trusthost1` is taken by
 	 * its exact spelling, trusthost10 from "trusthost10" on. */
 	{"system admin user", "trusthost1", "trusthost10"},
-	{"system admin user", "ip6-trusthost1", "ip6-trusthost10"},
+	{"system admin user", "ipv6_trusthost1", "ipv6_trusthost10"},
 };
 
 static bool quiet; /* while the lint is tested on bad input */

@@ -23,8 +23,8 @@ set trusthost1 10.0.0.0 255.0.0.0
 set trusthost1 "10.0.0.0 255.0.0.0"
 set trusthost2 192.0.2.0/25
 set trusthost3 192.0.2.0/255.0.255.0
-set ip6-trusthost1 2001:db8::/32
-set ip6-trusthost2 2001:db8::
+set ipv6_trusthost1 2001:db8::/32
+set ipv6_trusthost2 2001:db8::
 set profileid Nobody
 next
 end
